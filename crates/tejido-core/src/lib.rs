@@ -1,0 +1,13 @@
+//! Tejido's domain layer: the vocabulary of learning communities as Rust types that parse their
+//! input once (an `Email`, a `Role`, a Mexican state), field-level validation errors whose codes
+//! are also Fluent message ids, and the pure rules the web and storage layers share. Nothing here
+//! knows about HTTP or SQL.
+
+pub mod accounts;
+pub mod communities;
+pub mod directory;
+pub mod page;
+pub mod text;
+pub mod validate;
+
+pub use validate::{FieldErrors, Validated};

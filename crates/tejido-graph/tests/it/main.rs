@@ -1,0 +1,7 @@
+//! Integration tests of tejido-graph: agreement with NetworkX on committed fixtures, readers and
+//! writers, and properties that must hold on any graph.
+
+mod fixtures;
+mod io;
+mod properties;
+mod support;

@@ -1,0 +1,447 @@
+//! Accounts: sign-in and sign-out, the language switch, password reset by e-mailed link,
+//! accepting an invitation, and the person's own settings and personal API tokens.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use serde::Deserialize;
+use tejido_core::accounts::{check_new_password, Email, Locale};
+use tejido_core::communities::Role;
+use tejido_core::FieldErrors;
+use tejido_db::accounts::{self as store, NewToken, NewUser, TokenPurpose};
+
+use crate::auth;
+use crate::ctx::{random_token, set_cookie, LANG_COOKIE};
+use crate::error::AppResult;
+use crate::views::{html, html_invalid, redirect, safe_next};
+use crate::{AppError, AppState, Ctx};
+
+pub const RESET_HOURS: i64 = 2;
+pub const INVITATION_DAYS: i64 = 7;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/login", get(login_form).post(login))
+        .route("/logout", post(logout))
+        .route("/language", post(language))
+        .route("/password/forgot", get(forgot_form).post(forgot))
+        .route("/password/reset/{token}", get(reset_form).post(reset))
+        .route("/invitations/{token}", get(invitation_form).post(accept_invitation))
+        .route("/account", get(account))
+        .route("/account/tokens", post(create_token))
+        .route("/account/tokens/{id}/revoke", post(revoke_token))
+}
+
+// ---- sign-in ---------------------------------------------------------------------------------
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct LoginForm {
+    email: String,
+    password: String,
+    next: String,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct NextQuery {
+    next: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "accounts/login.html")]
+struct LoginPage {
+    c: Ctx,
+    email: String,
+    next: String,
+    error: Option<&'static str>,
+}
+
+async fn login_form(c: Ctx, Query(q): Query<NextQuery>) -> Response {
+    if c.signed_in() {
+        return redirect(&safe_next(q.next.as_deref()));
+    }
+    html(&LoginPage { c, email: String::new(), next: safe_next(q.next.as_deref()), error: None })
+}
+
+async fn login(State(s): State<AppState>, c: Ctx, Form(f): Form<LoginForm>) -> AppResult<Response> {
+    let next = safe_next(Some(&f.next));
+    let email = Email::parse(&f.email).map(|e| e.0).unwrap_or_else(|| f.email.trim().to_lowercase());
+    let since = tejido_db::now() - chrono::Duration::minutes(auth::WINDOW_MINUTES);
+    let client_key = format!("client:{}", c.csrf);
+    if tejido_db::accounts::failed_logins_since(&s.db, &email, since).await? >= auth::MAX_FAILURES
+        || tejido_db::accounts::failed_logins_since(&s.db, &client_key, since).await? >= auth::MAX_FAILURES_PER_CLIENT
+    {
+        let page = LoginPage { c, email: f.email, next, error: Some("login-too-many") };
+        let mut r = html(&page);
+        *r.status_mut() = axum::http::StatusCode::TOO_MANY_REQUESTS;
+        return Ok(r);
+    }
+    let user = store::user_by_email(&s.db, &email).await?.filter(|u| u.disabled_at.is_none());
+    let ok = auth::verify_password(f.password.clone(), user.as_ref().and_then(|u| u.password_hash.clone())).await?;
+    let Some(user) = user.filter(|_| ok) else {
+        store::record_login_attempt(&s.db, &email, false).await?;
+        store::record_login_attempt(&s.db, &client_key, false).await?;
+        tejido_db::audit::record_now(&s.db, None, "sign-in-failed", Some(&email), None).await?;
+        return Ok(html_invalid(&LoginPage { c, email: f.email, next, error: Some("login-failed") }));
+    };
+    let mut tx = s.db.begin().await?;
+    let cookie = auth::start_session(&s, &mut tx, user.id).await?;
+    tejido_db::audit::record(&mut tx, Some(user.id), "sign-in", Some(&user.email), None).await?;
+    tx.commit().await?;
+    store::record_login_attempt(&s.db, &email, true).await?;
+    // The old session, if any, ends: a new id at every sign-in.
+    if let Some(old) = &c.session {
+        store::delete_session(&s.db, old).await?;
+    }
+    let mut r = redirect(&next);
+    r.headers_mut().append(header::SET_COOKIE, cookie);
+    Ok(r)
+}
+
+async fn logout(State(s): State<AppState>, c: Ctx) -> AppResult<Response> {
+    if let Some(raw) = &c.session {
+        store::delete_session(&s.db, raw).await?;
+        if let Some(u) = &c.user {
+            tejido_db::audit::record_now(&s.db, Some(u.id), "sign-out", Some(&u.email), None).await?;
+        }
+    }
+    let mut r = redirect("/login");
+    auth::clear_session_cookie(&s, &mut r);
+    Ok(r)
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct LanguageForm {
+    lang: String,
+    next: String,
+}
+
+async fn language(State(s): State<AppState>, c: Ctx, Form(f): Form<LanguageForm>) -> AppResult<Response> {
+    let Some(loc) = Locale::parse(&f.lang) else { return Err(AppError::BadRequest("lang")) };
+    if let Some(u) = &c.user {
+        store::set_locale(&s.db, u.id, loc.as_str()).await?;
+    }
+    let mut r = redirect(&safe_next(Some(&f.next)));
+    r.headers_mut().append(header::SET_COOKIE, set_cookie(&s, LANG_COOKIE, loc.as_str(), 365 * 86400, false));
+    Ok(r)
+}
+
+// ---- password reset ----------------------------------------------------------------------------
+
+#[derive(Template)]
+#[template(path = "accounts/forgot.html")]
+struct ForgotPage {
+    c: Ctx,
+    email: String,
+    sent: bool,
+    errors: FieldErrors,
+}
+
+async fn forgot_form(c: Ctx) -> Response {
+    html(&ForgotPage { c, email: String::new(), sent: false, errors: FieldErrors::new() })
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct ForgotForm {
+    email: String,
+}
+
+async fn forgot(State(s): State<AppState>, c: Ctx, Form(f): Form<ForgotForm>) -> AppResult<Response> {
+    let Some(email) = Email::parse(&f.email) else {
+        return Ok(html_invalid(&ForgotPage { c, email: f.email, sent: false, errors: FieldErrors::single("email", "error-email") }));
+    };
+    // The same answer whether or not the account exists, so the form does not reveal who has one.
+    if let Some(user) = store::user_by_email(&s.db, &email.0).await?.filter(|u| u.disabled_at.is_none()) {
+        let raw = random_token();
+        let mut tx = s.db.begin().await?;
+        store::insert_token(
+            &mut tx,
+            &NewToken {
+                raw: &raw,
+                purpose: TokenPurpose::PasswordReset,
+                email: &user.email,
+                user_id: Some(user.id),
+                community_id: None,
+                role: None,
+                created_by: None,
+                expires_at: tejido_db::now() + chrono::Duration::hours(RESET_HOURS),
+            },
+        )
+        .await?;
+        let loc = user.locale.as_deref().and_then(Locale::parse).unwrap_or(c.locale);
+        let tr = crate::i18n::Tr { i18n: &s.i18n, locale: loc };
+        let link = format!("{}/password/reset/{raw}", s.config.base_url);
+        tejido_db::outbox::enqueue(
+            &mut tx,
+            &user.email,
+            &tr.t("mail-reset-subject"),
+            &tr.t2("mail-reset-body", "link", &link, "hours", &RESET_HOURS.to_string()),
+        )
+        .await?;
+        tejido_db::audit::record(&mut tx, Some(user.id), "password-reset-requested", Some(&user.email), None).await?;
+        tx.commit().await?;
+    }
+    Ok(html(&ForgotPage { c, email: String::new(), sent: true, errors: FieldErrors::new() }))
+}
+
+#[derive(Template)]
+#[template(path = "accounts/reset.html")]
+struct ResetPage {
+    c: Ctx,
+    token: String,
+    errors: FieldErrors,
+}
+
+async fn reset_form(State(s): State<AppState>, c: Ctx, Path(token): Path<String>) -> AppResult<Response> {
+    if store::peek_token(&s.db, &token, TokenPurpose::PasswordReset).await?.is_none() {
+        return Err(AppError::NotFound);
+    }
+    Ok(html(&ResetPage { c, token, errors: FieldErrors::new() }))
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct NewPasswordForm {
+    password: String,
+    confirm: String,
+}
+
+async fn reset(State(s): State<AppState>, c: Ctx, Path(token): Path<String>, Form(f): Form<NewPasswordForm>) -> AppResult<Response> {
+    if let Err(code) = check_new_password(&f.password, &f.confirm) {
+        if store::peek_token(&s.db, &token, TokenPurpose::PasswordReset).await?.is_none() {
+            return Err(AppError::NotFound);
+        }
+        return Ok(html_invalid(&ResetPage { c, token, errors: FieldErrors::single("password", code) }));
+    }
+    let hash = auth::hash_password(f.password).await?;
+    let mut tx = s.db.begin().await?;
+    let Some(t) = store::consume_token(&mut tx, &token, TokenPurpose::PasswordReset).await? else {
+        return Err(AppError::NotFound);
+    };
+    let Some(uid) = t.user_id else { return Err(AppError::NotFound) };
+    store::set_password(&mut tx, uid, &hash).await?;
+    store::delete_user_sessions(&mut tx, uid).await?;
+    tejido_db::audit::record(&mut tx, Some(uid), "password-reset", Some(&t.email), None).await?;
+    tx.commit().await?;
+    Ok(redirect("/login?reset=1"))
+}
+
+// ---- invitations -------------------------------------------------------------------------------
+
+#[derive(Template)]
+#[template(path = "accounts/invitation.html")]
+struct InvitationPage {
+    c: Ctx,
+    token: String,
+    email: String,
+    community: Option<String>,
+    /// The invited address already has an account.
+    existing: bool,
+    display_name: String,
+    errors: FieldErrors,
+}
+
+async fn invitation_page(s: &AppState, c: Ctx, token: String, display_name: String, errors: FieldErrors) -> AppResult<InvitationPage> {
+    let Some(t) = store::peek_token(&s.db, &token, TokenPurpose::Invitation).await? else { return Err(AppError::NotFound) };
+    let community = match t.community_id {
+        Some(id) => tejido_db::communities::by_id(&s.db, id).await?.map(|c| c.name),
+        None => None,
+    };
+    let existing = store::user_by_email(&s.db, &t.email).await?.is_some();
+    Ok(InvitationPage { c, token, email: t.email, community, existing, display_name, errors })
+}
+
+async fn invitation_form(State(s): State<AppState>, c: Ctx, Path(token): Path<String>) -> AppResult<Response> {
+    Ok(html(&invitation_page(&s, c, token, String::new(), FieldErrors::new()).await?))
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct AcceptForm {
+    display_name: String,
+    password: String,
+    confirm: String,
+}
+
+async fn accept_invitation(State(s): State<AppState>, c: Ctx, Path(token): Path<String>, Form(f): Form<AcceptForm>) -> AppResult<Response> {
+    let Some(peek) = store::peek_token(&s.db, &token, TokenPurpose::Invitation).await? else { return Err(AppError::NotFound) };
+    let existing = store::user_by_email(&s.db, &peek.email).await?;
+    let mut errors = FieldErrors::new();
+    let mut hash = None;
+    match &existing {
+        // An existing account accepts while signed in as itself.
+        Some(u) => {
+            if c.user_id() != Some(u.id) {
+                return Ok(redirect(&format!("/login?next=/invitations/{token}")));
+            }
+        }
+        None => {
+            let name = tejido_core::validate::required(&mut errors, "display_name", &f.display_name, 120);
+            if let Err(code) = check_new_password(&f.password, &f.confirm) {
+                errors.add("password", code);
+            }
+            if !errors.is_empty() {
+                return Ok(html_invalid(&invitation_page(&s, c, token, name, errors).await?));
+            }
+            hash = Some(auth::hash_password(f.password.clone()).await?);
+        }
+    }
+    let mut tx = s.db.begin().await?;
+    let Some(t) = store::consume_token(&mut tx, &token, TokenPurpose::Invitation).await? else { return Err(AppError::NotFound) };
+    let (user_id, person_id, new_cookie) = match existing {
+        Some(u) => {
+            let pid = match u.person_id {
+                Some(p) => p,
+                None => {
+                    let pid = new_person(&mut tx, &u.display_name, &u.email).await?;
+                    store::set_person(&mut tx, u.id, pid).await?;
+                    pid
+                }
+            };
+            (u.id, pid, None)
+        }
+        None => {
+            let name = f.display_name.trim();
+            let pid = new_person(&mut tx, name, &t.email).await?;
+            let uid = store::insert_user(
+                &mut tx,
+                &NewUser {
+                    email: &t.email,
+                    password_hash: hash.as_deref(),
+                    display_name: name,
+                    is_admin: false,
+                    person_id: Some(pid),
+                    locale: Some(c.locale.as_str()),
+                },
+            )
+            .await?;
+            let cookie = auth::start_session(&s, &mut tx, uid).await?;
+            (uid, pid, Some(cookie))
+        }
+    };
+    let mut to = "/".to_owned();
+    if let Some(cid) = t.community_id {
+        tejido_db::communities::add_person(&mut tx, cid, person_id, t.created_by).await?;
+        let role = t.role.as_deref().and_then(Role::parse).unwrap_or(Role::Member);
+        tejido_db::communities::assign_role(&mut tx, cid, person_id, role, t.created_by).await?;
+        if let Some(comm) = tejido_db::communities::by_id(&s.db, cid).await? {
+            to = format!("/c/{}", comm.slug);
+        }
+    }
+    tejido_db::audit::record(&mut tx, Some(user_id), "invitation-accepted", Some(&t.email), t.role.as_deref()).await?;
+    tx.commit().await?;
+    let mut r = redirect(&to);
+    if let Some(ck) = new_cookie {
+        r.headers_mut().append(header::SET_COOKIE, ck);
+    }
+    Ok(r)
+}
+
+async fn new_person(tx: &mut tejido_db::Tx, name: &str, email: &str) -> AppResult<i64> {
+    let input = tejido_core::directory::PersonInput {
+        full_name: name.to_owned(),
+        email: Some(email.to_owned()),
+        organization_id: None,
+        position_level: None,
+        position_title: None,
+        youth: None,
+        gender: None,
+    };
+    Ok(tejido_db::directory::insert_person(tx, &input).await?)
+}
+
+/// Creates an invitation and its e-mail in one transaction; returns the link to share.
+pub async fn invite(
+    s: &AppState,
+    tx: &mut tejido_db::Tx,
+    by: &tejido_db::accounts::User,
+    email: &str,
+    community: Option<(i64, &str)>,
+    role: Option<Role>,
+    locale: Locale,
+) -> AppResult<String> {
+    let raw = random_token();
+    store::insert_token(
+        tx,
+        &NewToken {
+            raw: &raw,
+            purpose: TokenPurpose::Invitation,
+            email,
+            user_id: None,
+            community_id: community.map(|c| c.0),
+            role: role.map(|r| r.as_str()),
+            created_by: Some(by.id),
+            expires_at: tejido_db::now() + chrono::Duration::days(INVITATION_DAYS),
+        },
+    )
+    .await?;
+    let link = format!("{}/invitations/{raw}", s.config.base_url);
+    let tr = crate::i18n::Tr { i18n: &s.i18n, locale };
+    let place = community.map(|c| c.1.to_owned()).unwrap_or_else(|| "Tejido".to_owned());
+    tejido_db::outbox::enqueue(
+        tx,
+        email,
+        &tr.t1("mail-invite-subject", "place", &place),
+        &s.i18n.get(
+            locale,
+            "mail-invite-body",
+            &[("inviter", &by.display_name), ("place", &place), ("link", &link), ("days", &INVITATION_DAYS.to_string())],
+        ),
+    )
+    .await?;
+    tejido_db::audit::record(tx, Some(by.id), "invitation-created", Some(email), role.map(|r| r.as_str())).await?;
+    Ok(link)
+}
+
+// ---- the person's own settings ------------------------------------------------------------------
+
+#[derive(Template)]
+#[template(path = "accounts/account.html")]
+struct AccountPage {
+    c: Ctx,
+    tokens: Vec<tejido_db::accounts::ApiToken>,
+    new_token: Option<String>,
+    errors: FieldErrors,
+}
+
+async fn account(State(s): State<AppState>, c: Ctx) -> AppResult<Response> {
+    let u = c.require_user()?;
+    let tokens = store::list_api_tokens(&s.db, u.id).await?;
+    Ok(html(&AccountPage { c, tokens, new_token: None, errors: FieldErrors::new() }))
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct TokenForm {
+    name: String,
+}
+
+async fn create_token(State(s): State<AppState>, c: Ctx, Form(f): Form<TokenForm>) -> AppResult<Response> {
+    let u = c.require_user()?.clone();
+    let mut errors = FieldErrors::new();
+    let name = tejido_core::validate::required(&mut errors, "name", &f.name, 80);
+    if !errors.is_empty() {
+        let tokens = store::list_api_tokens(&s.db, u.id).await?;
+        return Ok(html_invalid(&AccountPage { c, tokens, new_token: None, errors }));
+    }
+    let raw = format!("tjd_{}", random_token());
+    store::create_api_token(&s.db, u.id, &name, &raw).await?;
+    tejido_db::audit::record_now(&s.db, Some(u.id), "api-token-created", Some(&name), None).await?;
+    let tokens = store::list_api_tokens(&s.db, u.id).await?;
+    // Shown once, never again: only its hash is stored.
+    Ok(html(&AccountPage { c, tokens, new_token: Some(raw), errors }))
+}
+
+async fn revoke_token(State(s): State<AppState>, c: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
+    let u = c.require_user()?;
+    if !store::revoke_api_token(&s.db, u.id, id).await? {
+        return Err(AppError::NotFound);
+    }
+    tejido_db::audit::record_now(&s.db, Some(u.id), "api-token-revoked", Some(&id.to_string()), None).await?;
+    Ok(redirect("/account").into_response())
+}

@@ -1,0 +1,360 @@
+//! The directory (capability 1): organizations and people — list with search and filters, view,
+//! create, edit, archive. Every signed-in person can read it; community leaders, co-leaders,
+//! conveners and admins can add and edit; only admins archive. Contact details are shown only to
+//! those who can edit.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::response::Response;
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use serde::Deserialize;
+use tejido_core::directory::{OrgKind, OrganizationForm, PersonForm, PositionLevel, STATES};
+use tejido_core::page::Page;
+use tejido_core::FieldErrors;
+use tejido_db::directory::{self as store, OrgFilter, Organization, Person, PersonFilter};
+
+use super::{ListQuery, Options};
+use crate::error::AppResult;
+use crate::views::{html, html_invalid, query, redirect, Pager};
+use crate::{AppError, AppState, Ctx};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/directory", get(|| async { redirect("/directory/organizations") }))
+        .route("/directory/organizations", get(org_list).post(org_create))
+        .route("/directory/organizations/new", get(org_new))
+        .route("/directory/organizations/{id}", get(org_show).post(org_update))
+        .route("/directory/organizations/{id}/edit", get(org_edit))
+        .route("/directory/organizations/{id}/archive", post(org_archive))
+        .route("/directory/people", get(person_list).post(person_create))
+        .route("/directory/people/new", get(person_new))
+        .route("/directory/people/{id}", get(person_show).post(person_update))
+        .route("/directory/people/{id}/edit", get(person_edit))
+        .route("/directory/people/{id}/archive", post(person_archive))
+}
+
+/// Who may add and edit directory entries.
+pub async fn can_edit(s: &AppState, c: &Ctx) -> AppResult<bool> {
+    let u = c.require_user()?;
+    if u.is_admin {
+        return Ok(true);
+    }
+    match u.person_id {
+        Some(pid) => Ok(tejido_db::communities::manages_any(&s.db, pid).await?),
+        None => Ok(false),
+    }
+}
+
+async fn require_edit(s: &AppState, c: &Ctx) -> AppResult<()> {
+    if can_edit(s, c).await? {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+pub fn kind_options(c: &Ctx) -> Options {
+    OrgKind::ALL.iter().map(|k| (k.as_str().to_owned(), c.label("org-kind", k.as_str()))).collect()
+}
+
+pub fn state_options() -> Options {
+    STATES.iter().map(|(k, n)| ((*k).to_owned(), (*n).to_owned())).collect()
+}
+
+pub fn level_options(c: &Ctx) -> Options {
+    PositionLevel::ALL.iter().map(|k| (k.as_str().to_owned(), c.label("level", k.as_str()))).collect()
+}
+
+pub fn state_name(code: &Option<String>) -> String {
+    code.as_deref().and_then(tejido_core::directory::state_name).unwrap_or("").to_owned()
+}
+
+// ---- organizations ---------------------------------------------------------------------------
+
+#[derive(Template)]
+#[template(path = "directory/organizations.html")]
+struct OrgList {
+    c: Ctx,
+    page: Page<Organization>,
+    pager: Pager,
+    q: String,
+    kind: String,
+    state: String,
+    kinds: Options,
+    states: Options,
+    can_edit: bool,
+}
+
+async fn org_list(State(s): State<AppState>, c: Ctx, Query(lq): Query<ListQuery>) -> AppResult<Response> {
+    c.require_user()?;
+    let f = OrgFilter { q: lq.q.clone(), kind: lq.kind.clone(), state_code: lq.state.clone(), include_archived: false };
+    let page = store::list_organizations(&s.db, &f, lq.page_req()).await?;
+    let (q, kind, state) = (lq.q.unwrap_or_default(), lq.kind.unwrap_or_default(), lq.state.unwrap_or_default());
+    let pager = Pager::new(&page, &query("/directory/organizations", &[("q", &q), ("kind", &kind), ("state", &state)]));
+    let can_edit = can_edit(&s, &c).await?;
+    let kinds = kind_options(&c);
+    Ok(html(&OrgList { c, page, pager, q, kind, state, kinds, states: state_options(), can_edit }))
+}
+
+#[derive(Template)]
+#[template(path = "directory/organization_form.html")]
+struct OrgFormPage {
+    c: Ctx,
+    id: Option<i64>,
+    form: OrganizationForm,
+    errors: FieldErrors,
+    kinds: Options,
+    states: Options,
+}
+
+fn org_form_page(c: Ctx, id: Option<i64>, form: OrganizationForm, errors: FieldErrors) -> OrgFormPage {
+    let kinds = kind_options(&c);
+    OrgFormPage { c, id, form, errors, kinds, states: state_options() }
+}
+
+async fn org_new(State(s): State<AppState>, c: Ctx) -> AppResult<Response> {
+    require_edit(&s, &c).await?;
+    Ok(html(&org_form_page(c, None, OrganizationForm::default(), FieldErrors::new())))
+}
+
+async fn org_create(State(s): State<AppState>, c: Ctx, Form(form): Form<OrganizationForm>) -> AppResult<Response> {
+    require_edit(&s, &c).await?;
+    let input = match form.parse() {
+        Ok(i) => i,
+        Err(e) => return Ok(html_invalid(&org_form_page(c, None, form, e))),
+    };
+    let mut tx = s.db.begin().await?;
+    let id = store::insert_organization(&mut tx, &input).await?;
+    tejido_db::audit::record(&mut tx, c.user_id(), "organization-created", Some(&id.to_string()), Some(&input.name)).await?;
+    tx.commit().await?;
+    Ok(redirect(&format!("/directory/organizations/{id}")))
+}
+
+async fn load_org(s: &AppState, id: i64) -> AppResult<Organization> {
+    store::organization(&s.db, id).await?.ok_or(AppError::NotFound)
+}
+
+#[derive(Template)]
+#[template(path = "directory/organization.html")]
+struct OrgShow {
+    c: Ctx,
+    o: Organization,
+    people: Page<Person>,
+    communities: Vec<(String, String, String)>,
+    can_edit: bool,
+}
+
+async fn org_show(State(s): State<AppState>, c: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
+    c.require_user()?;
+    let o = load_org(&s, id).await?;
+    let people = store::list_people(
+        &s.db,
+        &PersonFilter { organization_id: Some(id), ..Default::default() },
+        tejido_core::page::PageReq::new(Some(1), Some(50)),
+    )
+    .await?;
+    let communities = tejido_db::communities::of_organization(&s.db, id, 50).await?;
+    let can_edit = can_edit(&s, &c).await?;
+    Ok(html(&OrgShow { c, o, people, communities, can_edit }))
+}
+
+async fn org_edit(State(s): State<AppState>, c: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
+    require_edit(&s, &c).await?;
+    let o = load_org(&s, id).await?;
+    let form = OrganizationForm {
+        name: o.name,
+        acronym: o.acronym.unwrap_or_default(),
+        kind: o.kind,
+        state_code: o.state_code.unwrap_or_default(),
+        municipality: o.municipality.unwrap_or_default(),
+        themes: o.themes,
+        expertise: o.expertise.unwrap_or_default(),
+        needs: o.needs.unwrap_or_default(),
+        website: o.website.unwrap_or_default(),
+        description: o.description.unwrap_or_default(),
+    };
+    Ok(html(&org_form_page(c, Some(id), form, FieldErrors::new())))
+}
+
+async fn org_update(State(s): State<AppState>, c: Ctx, Path(id): Path<i64>, Form(form): Form<OrganizationForm>) -> AppResult<Response> {
+    require_edit(&s, &c).await?;
+    load_org(&s, id).await?;
+    let input = match form.parse() {
+        Ok(i) => i,
+        Err(e) => return Ok(html_invalid(&org_form_page(c, Some(id), form, e))),
+    };
+    let mut tx = s.db.begin().await?;
+    store::update_organization(&mut tx, id, &input).await?;
+    tejido_db::audit::record(&mut tx, c.user_id(), "organization-updated", Some(&id.to_string()), Some(&input.name)).await?;
+    tx.commit().await?;
+    Ok(redirect(&format!("/directory/organizations/{id}")))
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct ArchiveForm {
+    /// "1" archives, "0" restores.
+    archived: String,
+}
+
+async fn org_archive(State(s): State<AppState>, c: Ctx, Path(id): Path<i64>, Form(f): Form<ArchiveForm>) -> AppResult<Response> {
+    c.require_admin()?;
+    load_org(&s, id).await?;
+    let archived = f.archived != "0";
+    let mut tx = s.db.begin().await?;
+    store::set_organization_archived(&mut tx, id, archived).await?;
+    let action = if archived { "organization-archived" } else { "organization-restored" };
+    tejido_db::audit::record(&mut tx, c.user_id(), action, Some(&id.to_string()), None).await?;
+    tx.commit().await?;
+    Ok(redirect(&format!("/directory/organizations/{id}")))
+}
+
+// ---- people -----------------------------------------------------------------------------------
+
+#[derive(Template)]
+#[template(path = "directory/people.html")]
+struct PersonList {
+    c: Ctx,
+    page: Page<Person>,
+    pager: Pager,
+    q: String,
+    can_edit: bool,
+}
+
+async fn person_list(State(s): State<AppState>, c: Ctx, Query(lq): Query<ListQuery>) -> AppResult<Response> {
+    c.require_user()?;
+    let f = PersonFilter { q: lq.q.clone(), organization_id: lq.organization, include_archived: false };
+    let page = store::list_people(&s.db, &f, lq.page_req()).await?;
+    let q = lq.q.unwrap_or_default();
+    let org = lq.organization.map(|o| o.to_string()).unwrap_or_default();
+    let pager = Pager::new(&page, &query("/directory/people", &[("q", &q), ("organization", &org)]));
+    let can_edit = can_edit(&s, &c).await?;
+    Ok(html(&PersonList { c, page, pager, q, can_edit }))
+}
+
+#[derive(Template)]
+#[template(path = "directory/person_form.html")]
+struct PersonFormPage {
+    c: Ctx,
+    id: Option<i64>,
+    form: PersonForm,
+    errors: FieldErrors,
+    organizations: Options,
+    levels: Options,
+    youth: Options,
+}
+
+async fn person_form_page(s: &AppState, c: Ctx, id: Option<i64>, form: PersonForm, errors: FieldErrors) -> AppResult<PersonFormPage> {
+    let organizations = store::organization_choices(&s.db, None, 1000).await?.into_iter().map(|(i, n)| (i.to_string(), n)).collect();
+    let levels = level_options(&c);
+    let youth = vec![("yes".to_owned(), c.t("youth-yes")), ("no".to_owned(), c.t("youth-no"))];
+    Ok(PersonFormPage { c, id, form, errors, organizations, levels, youth })
+}
+
+async fn person_new(State(s): State<AppState>, c: Ctx, Query(lq): Query<ListQuery>) -> AppResult<Response> {
+    require_edit(&s, &c).await?;
+    let form = PersonForm { organization_id: lq.organization.map(|o| o.to_string()).unwrap_or_default(), ..Default::default() };
+    Ok(html(&person_form_page(&s, c, None, form, FieldErrors::new()).await?))
+}
+
+/// The organization must exist and not be archived.
+async fn check_org(s: &AppState, input: &tejido_core::directory::PersonInput, e: &mut FieldErrors) -> AppResult<()> {
+    if let Some(oid) = input.organization_id {
+        if store::organization(&s.db, oid).await?.filter(|o| o.archived_at.is_none()).is_none() {
+            e.add("organization_id", "error-invalid-choice");
+        }
+    }
+    Ok(())
+}
+
+async fn person_create(State(s): State<AppState>, c: Ctx, Form(form): Form<PersonForm>) -> AppResult<Response> {
+    require_edit(&s, &c).await?;
+    let mut errors = FieldErrors::new();
+    let input = form.parse();
+    if let Ok(i) = &input {
+        check_org(&s, i, &mut errors).await?;
+    }
+    let input = match input {
+        Ok(i) if errors.is_empty() => i,
+        Ok(_) => return Ok(html_invalid(&person_form_page(&s, c, None, form, errors).await?)),
+        Err(e) => return Ok(html_invalid(&person_form_page(&s, c, None, form, e).await?)),
+    };
+    let mut tx = s.db.begin().await?;
+    let id = store::insert_person(&mut tx, &input).await?;
+    tejido_db::audit::record(&mut tx, c.user_id(), "person-created", Some(&id.to_string()), None).await?;
+    tx.commit().await?;
+    Ok(redirect(&format!("/directory/people/{id}")))
+}
+
+async fn load_person(s: &AppState, id: i64) -> AppResult<Person> {
+    store::person(&s.db, id).await?.ok_or(AppError::NotFound)
+}
+
+#[derive(Template)]
+#[template(path = "directory/person.html")]
+struct PersonShow {
+    c: Ctx,
+    p: Person,
+    can_edit: bool,
+    show_contact: bool,
+}
+
+async fn person_show(State(s): State<AppState>, c: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
+    let me = c.require_user()?.person_id;
+    let p = load_person(&s, id).await?;
+    let can_edit = can_edit(&s, &c).await?;
+    let show_contact = can_edit || me == Some(id);
+    Ok(html(&PersonShow { c, p, can_edit, show_contact }))
+}
+
+async fn person_edit(State(s): State<AppState>, c: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
+    require_edit(&s, &c).await?;
+    let p = load_person(&s, id).await?;
+    let form = PersonForm {
+        full_name: p.full_name,
+        email: p.email.unwrap_or_default(),
+        organization_id: p.organization_id.map(|o| o.to_string()).unwrap_or_default(),
+        position_level: p.position_level.unwrap_or_default(),
+        position_title: p.position_title.unwrap_or_default(),
+        youth: match p.youth {
+            Some(true) => "yes".into(),
+            Some(false) => "no".into(),
+            None => String::new(),
+        },
+        gender: p.gender.unwrap_or_default(),
+    };
+    Ok(html(&person_form_page(&s, c, Some(id), form, FieldErrors::new()).await?))
+}
+
+async fn person_update(State(s): State<AppState>, c: Ctx, Path(id): Path<i64>, Form(form): Form<PersonForm>) -> AppResult<Response> {
+    require_edit(&s, &c).await?;
+    load_person(&s, id).await?;
+    let mut errors = FieldErrors::new();
+    let parsed = form.parse();
+    if let Ok(i) = &parsed {
+        check_org(&s, i, &mut errors).await?;
+    }
+    let input = match parsed {
+        Ok(i) if errors.is_empty() => i,
+        Ok(_) => return Ok(html_invalid(&person_form_page(&s, c, Some(id), form, errors).await?)),
+        Err(e) => return Ok(html_invalid(&person_form_page(&s, c, Some(id), form, e).await?)),
+    };
+    let mut tx = s.db.begin().await?;
+    store::update_person(&mut tx, id, &input).await?;
+    tejido_db::audit::record(&mut tx, c.user_id(), "person-updated", Some(&id.to_string()), None).await?;
+    tx.commit().await?;
+    Ok(redirect(&format!("/directory/people/{id}")))
+}
+
+async fn person_archive(State(s): State<AppState>, c: Ctx, Path(id): Path<i64>, Form(f): Form<ArchiveForm>) -> AppResult<Response> {
+    c.require_admin()?;
+    load_person(&s, id).await?;
+    let archived = f.archived != "0";
+    let mut tx = s.db.begin().await?;
+    store::set_person_archived(&mut tx, id, archived).await?;
+    let action = if archived { "person-archived" } else { "person-restored" };
+    tejido_db::audit::record(&mut tx, c.user_id(), action, Some(&id.to_string()), None).await?;
+    tx.commit().await?;
+    Ok(redirect(&format!("/directory/people/{id}")))
+}

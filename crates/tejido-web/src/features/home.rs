@@ -1,0 +1,31 @@
+//! Inicio: a signed-in person's communities and where to go next; a short welcome otherwise.
+
+use askama::Template;
+use axum::extract::State;
+use axum::response::Response;
+use axum::routing::get;
+use axum::Router;
+use tejido_db::communities::CommunitySummary;
+
+use crate::error::AppResult;
+use crate::views::html;
+use crate::{AppState, Ctx};
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/", get(home))
+}
+
+#[derive(Template)]
+#[template(path = "home/home.html")]
+struct Home {
+    c: Ctx,
+    communities: Vec<CommunitySummary>,
+}
+
+async fn home(State(s): State<AppState>, c: Ctx) -> AppResult<Response> {
+    let communities = match c.user.as_ref().and_then(|u| u.person_id) {
+        Some(pid) => tejido_db::communities::of_person(&s.db, pid, 50).await?,
+        None => vec![],
+    };
+    Ok(html(&Home { c, communities }))
+}

@@ -1,0 +1,29 @@
+//! One module per capability, each exposing `router()`; merged in `crate::router`.
+
+pub mod accounts;
+pub mod admin;
+pub mod api;
+pub mod communities;
+pub mod directory;
+pub mod home;
+pub mod ops;
+
+/// Query parameters common to lists.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct ListQuery {
+    pub q: Option<String>,
+    pub page: Option<u32>,
+    pub kind: Option<String>,
+    pub state: Option<String>,
+    pub organization: Option<i64>,
+}
+
+impl ListQuery {
+    pub fn page_req(&self) -> tejido_core::page::PageReq {
+        tejido_core::page::PageReq::new(self.page, None)
+    }
+}
+
+/// Options for a `<select>`: (value, label) pairs.
+pub type Options = Vec<(String, String)>;

@@ -1,0 +1,84 @@
+//! Tejido's web layer. `router()` assembles one axum router from a module per capability
+//! (`features/<capability>`), wrapped by the request context middleware ([`ctx`]) that resolves
+//! the session, the locale and checks CSRF before any handler runs. Handlers are thin: parse,
+//! authorize, call storage, render an askama template (or JSON under `/api/v1`).
+
+pub mod auth;
+pub mod ctx;
+pub mod error;
+pub mod features;
+pub mod i18n;
+pub mod jobs;
+pub mod mailer;
+pub mod metrics;
+pub mod views;
+
+use std::sync::Arc;
+
+use axum::Router;
+use tejido_db::Db;
+
+pub use ctx::Ctx;
+pub use error::AppError;
+
+/// Settings the web layer needs, resolved by the binary from flags, environment and file.
+#[derive(Clone, Debug)]
+pub struct WebConfig {
+    /// Public URL, e.g. `https://tejido.example.org`, used in e-mailed links and the Origin check.
+    pub base_url: String,
+    /// Key for HMAC-derived values (anonymous CSRF tokens). Never logged.
+    pub secret_key: Vec<u8>,
+    /// `Secure` and `__Host-` cookies; on unless the base URL is plain http.
+    pub secure_cookies: bool,
+    /// Largest accepted request body.
+    pub body_limit: usize,
+}
+
+impl WebConfig {
+    pub fn new(base_url: &str, secret_key: Vec<u8>) -> Self {
+        let base_url = base_url.trim_end_matches('/').to_owned();
+        Self { secure_cookies: base_url.starts_with("https://"), base_url, secret_key, body_limit: 2 * 1024 * 1024 }
+    }
+}
+
+pub struct AppInner {
+    pub db: Db,
+    pub config: WebConfig,
+    pub i18n: i18n::I18n,
+    pub metrics: metrics::Metrics,
+}
+
+#[derive(Clone)]
+pub struct AppState(pub Arc<AppInner>);
+
+impl std::ops::Deref for AppState {
+    type Target = AppInner;
+    fn deref(&self) -> &AppInner {
+        &self.0
+    }
+}
+
+impl AppState {
+    pub fn new(db: Db, config: WebConfig) -> anyhow::Result<Self> {
+        Ok(AppState(Arc::new(AppInner { db, config, i18n: i18n::I18n::new()?, metrics: metrics::Metrics::default() })))
+    }
+}
+
+/// The whole application.
+pub fn router(state: AppState) -> Router {
+    let limit = state.config.body_limit;
+    Router::new()
+        .merge(features::ops::router())
+        .merge(features::home::router())
+        .merge(features::accounts::router())
+        .merge(features::directory::router())
+        .merge(features::communities::router())
+        .merge(features::admin::router())
+        .nest("/api/v1", features::api::router())
+        .fallback(features::ops::not_found)
+        .layer(axum::middleware::from_fn_with_state(state.clone(), ctx::middleware))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), metrics::middleware))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(limit))
+        .layer(tower_http::compression::CompressionLayer::new())
+        .with_state(state)
+}

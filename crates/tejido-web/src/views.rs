@@ -1,0 +1,110 @@
+//! Rendering helpers shared by every capability: HTML responses from askama templates,
+//! redirects after a POST, the error page, and small formatting helpers templates call.
+
+use askama::Template;
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+
+use crate::Ctx;
+
+/// Renders a template as an HTML response; a rendering failure is logged and becomes a 500.
+pub fn html<T: Template>(t: &T) -> Response {
+    match t.render() {
+        Ok(body) => ([(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"))], body).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "template failed");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
+}
+
+/// Renders a form page again with errors: 422 so tests and tools can tell it was refused.
+pub fn html_invalid<T: Template>(t: &T) -> Response {
+    let mut r = html(t);
+    if r.status() == StatusCode::OK {
+        *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    r
+}
+
+/// 303 See Other: the browser follows with a GET, so a reload never re-submits.
+pub fn redirect(to: &str) -> Response {
+    let loc = HeaderValue::from_str(to).unwrap_or_else(|_| HeaderValue::from_static("/"));
+    (StatusCode::SEE_OTHER, [(header::LOCATION, loc)]).into_response()
+}
+
+/// Only same-site relative paths are followed after sign-in or a language switch.
+pub fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/\\") && !n.contains(['\r', '\n']) => n.to_owned(),
+        _ => "/".to_owned(),
+    }
+}
+
+pub fn urlencode(s: &str) -> String {
+    let mut out = String::new();
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~' | b'/') {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+#[derive(Template)]
+#[template(path = "errors/error.html")]
+pub struct ErrorPage {
+    pub c: Ctx,
+    pub title: String,
+    pub message: String,
+}
+
+/// Pagination links that keep the other query parameters.
+pub struct Pager {
+    pub page: u32,
+    pub pages: u32,
+    pub total: i64,
+    pub prev: Option<String>,
+    pub next: Option<String>,
+}
+
+impl Pager {
+    /// `base` is the path with its query without `page` (e.g. `/directory/organizations?q=x`).
+    pub fn new<T>(p: &tejido_core::page::Page<T>, base: &str) -> Pager {
+        let sep = if base.contains('?') { '&' } else { '?' };
+        let link = |n: u32| format!("{base}{sep}page={n}");
+        Pager {
+            page: p.page,
+            pages: p.pages(),
+            total: p.total,
+            prev: p.has_prev().then(|| link(p.page - 1)),
+            next: p.has_next().then(|| link(p.page + 1)),
+        }
+    }
+}
+
+/// Builds a query string from pairs, skipping empty values.
+pub fn query(path: &str, pairs: &[(&str, &str)]) -> String {
+    let q: Vec<String> = pairs.iter().filter(|(_, v)| !v.is_empty()).map(|(k, v)| format!("{k}={}", urlencode(v))).collect();
+    if q.is_empty() {
+        path.to_owned()
+    } else {
+        format!("{path}?{}", q.join("&"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn next_is_local_only() {
+        assert_eq!(safe_next(Some("/c/red")), "/c/red");
+        for bad in ["//evil.example", "https://evil.example", "/\\evil", "javascript:x", ""] {
+            assert_eq!(safe_next(Some(bad)), "/", "{bad}");
+        }
+        assert_eq!(query("/x", &[("q", "a b"), ("kind", "")]), "/x?q=a%20b");
+    }
+}

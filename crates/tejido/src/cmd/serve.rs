@@ -1,0 +1,74 @@
+//! `tejido serve`: migrate, optionally load the demo, then serve HTTP with the outbox worker
+//! beside it, until SIGTERM or Ctrl-C; in-flight requests finish before the process exits.
+
+use std::net::SocketAddr;
+
+use clap::Args;
+use tejido_web::{AppState, WebConfig};
+
+use crate::config::Config;
+
+#[derive(Args, Debug)]
+pub struct ServeArgs {
+    /// Address and port to listen on (default 127.0.0.1:8080; also TEJIDO_BIND).
+    #[arg(long, value_name = "ADDR")]
+    pub bind: Option<String>,
+    /// Public URL used in e-mailed links (also TEJIDO_BASE_URL).
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
+    /// Load the Spanish demo dataset if the database is empty.
+    #[arg(long)]
+    pub demo: bool,
+}
+
+pub async fn run(cfg: Config, args: ServeArgs) -> anyhow::Result<()> {
+    let db = super::open_db(&cfg).await?;
+    if args.demo {
+        crate::demo::load_and_report(&db).await?;
+    }
+    // The key is shared by every process through the database unless configured.
+    let secret = match &cfg.secret_key {
+        Some(s) => s.value.0.clone(),
+        None => tejido_db::settings::get_or_insert(&db, "secret_key", &crate::demo::random_hex(32)).await?,
+    };
+    let state = AppState::new(db.clone(), WebConfig::new(&cfg.base_url.value, secret.into_bytes()))?;
+    let app = tejido_web::router(state);
+    let mailer = tejido_web::mailer::Mailer::new(cfg.smtp.as_ref())?;
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let worker = tokio::spawn(tejido_web::jobs::run(db.clone(), mailer, stop_rx));
+
+    let listener = tokio::net::TcpListener::bind(cfg.bind.value)
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot listen on {} ({}): {e}", cfg.bind.value, cfg.bind.source))?;
+    tracing::info!(url = %cfg.base_url.value, bind = %cfg.bind.value, "Tejido is listening");
+    println!("Tejido is running at {} (listening on {})", cfg.base_url.value, cfg.bind.value);
+    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
+    tracing::info!("shutting down: in-flight requests finished");
+    let _ = stop_tx.send(true);
+    let _ = worker.await;
+    db.close().await;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {}
+        _ = term => {}
+    }
+}

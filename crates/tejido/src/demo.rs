@@ -1,0 +1,298 @@
+//! The demo dataset: three learning communities of Mexican civil-society organizations, in
+//! Spanish, with people, members and roles — enough to try every screen. Loaded in one
+//! transaction, only into an empty database. Accounts use example.org addresses; their shared
+//! password comes from TEJIDO_DEMO_PASSWORD or is generated and printed once.
+
+use rand::Rng;
+use tejido_core::communities::{CommunityInput, Role, Visibility};
+use tejido_core::directory::{OrgKind, OrganizationInput, PersonInput, PositionLevel};
+use tejido_db::Db;
+
+pub fn random_hex(bytes: usize) -> String {
+    let mut rng = rand::rngs::OsRng;
+    (0..bytes).map(|_| format!("{:02x}", rng.gen::<u8>())).collect()
+}
+
+/// 16 characters from an alphabet without look-alikes (no 0/O, 1/l/I).
+pub fn random_password() -> String {
+    const ALPHABET: &[u8] = b"abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    let mut rng = rand::rngs::OsRng;
+    (0..16).map(|_| char::from(ALPHABET[rng.gen_range(0..ALPHABET.len())])).collect()
+}
+
+/// (name, acronym, kind, state code, municipality, themes, expertise, needs)
+type Org = (&'static str, &'static str, OrgKind, &'static str, &'static str, &'static str, &'static str, &'static str);
+
+pub const ORGANIZATIONS: [Org; 25] = [
+    ("Centro de Derechos Humanos Tierra Digna", "CDHTD", OrgKind::Cso, "20", "Oaxaca de Juárez", "Innovación en el Sistema de Justicia Penal, Derechos humanos", "Acompañamiento legal a víctimas; litigio estratégico", "Sistematizar nuestra metodología de acompañamiento"),
+    ("Colectivo Mediación Comunitaria Guelaguetza", "CMCG", OrgKind::Cso, "20", "Heroica Ciudad de Tlaxiaco", "Mediación para la Resolución de Conflictos", "Mediación comunitaria en lenguas indígenas", "Formación en evaluación de resultados"),
+    ("Justicia Cotidiana Oaxaca", "JCO", OrgKind::Cso, "20", "Oaxaca de Juárez", "Innovación en el Sistema de Justicia Penal, Tecnología para el Cambio Social", "Monitoreo de audiencias; datos judiciales", "Alianzas con academia para análisis de datos"),
+    ("Red de Defensoras Comunitarias del Istmo", "REDCI", OrgKind::Cso, "20", "Juchitán de Zaragoza", "Derechos humanos, Prevención secundaria y terciaria de la violencia", "Redes de defensoras; protección comunitaria", "Financiamiento para seguridad digital"),
+    ("Fundación Puentes para la Paz", "FPP", OrgKind::Iso, "09", "Cuauhtémoc", "Fortalecimiento institucional, Comunidades de aprendizaje", "Facilitación; fortalecimiento de capacidades", "Medir la sostenibilidad de las comunidades que acompaña"),
+    ("Observatorio Universitario de Justicia Penal", "OUJP", OrgKind::Academia, "20", "Santa Cruz Xoxocotlán", "Innovación en el Sistema de Justicia Penal", "Investigación aplicada; evaluación de políticas", "Vinculación con organizaciones de base"),
+    ("Defensoría Pública del Estado de Oaxaca", "DPEO", OrgKind::Government, "20", "Oaxaca de Juárez", "Innovación en el Sistema de Justicia Penal", "Defensa pública; capacitación a defensores", "Canales de referencia con OSC"),
+    ("Dirección Municipal de Prevención Social de la Violencia", "DMPSV", OrgKind::Government, "08", "Juárez", "Prevención secundaria y terciaria de la violencia", "Programas municipales de prevención", "Datos comunitarios para focalizar"),
+    ("Jóvenes Constructores de Paz", "JCP", OrgKind::Cso, "08", "Juárez", "Prevención secundaria y terciaria de la violencia, Juventudes", "Mentoría entre pares para jóvenes en riesgo", "Modelos de reinserción laboral"),
+    ("Centro Comunitario Colonias Unidas", "CCCU", OrgKind::Cso, "08", "Chihuahua", "Prevención secundaria y terciaria de la violencia", "Espacios seguros comunitarios", "Capacitación en mediación"),
+    ("Mujeres del Desierto por la Seguridad", "MDS", OrgKind::Cso, "26", "Hermosillo", "Prevención secundaria y terciaria de la violencia, Género", "Prevención de violencia de género", "Evaluación de impacto"),
+    ("Observatorio Ciudadano de Seguridad de Nuevo León", "OCSNL", OrgKind::Cso, "19", "Monterrey", "Prevención secundaria y terciaria de la violencia, Tecnología para el Cambio Social", "Indicadores de seguridad; tableros de datos", "Traducir datos para comunidades"),
+    ("Reinserción Social con Dignidad", "RSD", OrgKind::Cso, "19", "Monterrey", "Prevención secundaria y terciaria de la violencia", "Reinserción de personas privadas de la libertad", "Vínculos con empresas empleadoras"),
+    ("Consejo Empresarial por la Paz del Norte", "CEPN", OrgKind::PrivateSector, "19", "San Pedro Garza García", "Prevención secundaria y terciaria de la violencia", "Empleabilidad; voluntariado corporativo", "Conocer a las OSC del territorio"),
+    ("Coalición Coahuilense contra la Violencia Juvenil", "CCVJ", OrgKind::Cso, "05", "Saltillo", "Prevención secundaria y terciaria de la violencia, Juventudes", "Trabajo en escuelas; deporte para la paz", "Metodologías de evaluación"),
+    ("Fondo Comunitario Norte Solidario", "FCNS", OrgKind::Donor, "19", "Monterrey", "Fortalecimiento institucional", "Financiamiento semilla; acompañamiento", "Cartera de proyectos conjuntos"),
+    ("Radio Comunitaria Voces del Norte", "RCVN", OrgKind::Media, "08", "Juárez", "Comunicación comunitaria", "Producción de radio; campañas", "Historias de cambio de las organizaciones"),
+    ("Tecnología Cívica México", "TCM", OrgKind::Cso, "09", "Coyoacán", "Tecnología para el Cambio Social", "Desarrollo de herramientas cívicas; seguridad digital", "Casos de uso de organizaciones de base"),
+    ("Laboratorio de Datos Abiertos para la Justicia", "LDAJ", OrgKind::Cso, "14", "Guadalajara", "Tecnología para el Cambio Social, Innovación en el Sistema de Justicia Penal", "Datos abiertos; visualización", "Financiamiento sostenido"),
+    ("Código Social", "CS", OrgKind::Cso, "21", "Puebla", "Tecnología para el Cambio Social, Juventudes", "Formación digital para juventudes", "Mentorías técnicas"),
+    ("Iniciativa Digital por los Derechos", "IDD", OrgKind::Cso, "31", "Mérida", "Tecnología para el Cambio Social, Derechos humanos", "Privacidad y protección de datos", "Aliados en el sureste"),
+    ("Fundación Conecta Comunidades", "FCC", OrgKind::Donor, "09", "Miguel Hidalgo", "Tecnología para el Cambio Social", "Donativos para conectividad", "Evidencia de resultados"),
+    ("Periodismo de Datos del Sureste", "PDS", OrgKind::Media, "07", "San Cristóbal de las Casas", "Comunicación comunitaria, Tecnología para el Cambio Social", "Investigación periodística con datos", "Fuentes en organizaciones locales"),
+    ("Lucía Ramírez Ortega, consultoría en mediación", "", OrgKind::Expert, "20", "Oaxaca de Juárez", "Mediación para la Resolución de Conflictos", "Formación de personas mediadoras", ""),
+    ("Programa de Cooperación para el Estado de Derecho", "PCED", OrgKind::International, "09", "Cuauhtémoc", "Innovación en el Sistema de Justicia Penal, Fortalecimiento institucional", "Cooperación técnica", "Resultados comparables entre comunidades"),
+];
+
+const FIRST: [&str; 30] = [
+    "María", "José", "Guadalupe", "Juan", "Ana", "Luis", "Rosa", "Carlos", "Verónica", "Jorge", "Alejandra", "Miguel", "Fernanda",
+    "Ricardo", "Itzel", "Eduardo", "Xóchitl", "Francisco", "Daniela", "Héctor", "Mariana", "Raúl", "Citlali", "Andrés", "Paola",
+    "Emiliano", "Leticia", "Sergio", "Yolanda", "Tonatiuh",
+];
+const LAST: [&str; 24] = [
+    "Hernández", "García", "Martínez", "López", "González", "Pérez", "Rodríguez", "Sánchez", "Ramírez", "Cruz", "Flores", "Gómez",
+    "Morales", "Vázquez", "Jiménez", "Reyes", "Díaz", "Torres", "Gutiérrez", "Ruiz", "Mendoza", "Aguilar", "Ortiz", "Santiago",
+];
+
+/// Demo accounts: (email, person index, admin).
+pub const ACCOUNTS: [(&str, usize, bool); 5] = [
+    ("admin@example.org", 12, true),
+    ("lider@example.org", 0, false),
+    ("integrante@example.org", 6, false),
+    ("colider@example.org", 24, false),
+    ("facilitadora@example.org", 45, false),
+];
+
+pub struct DemoCommunity {
+    pub name: &'static str,
+    pub purpose: &'static str,
+    pub mission: &'static str,
+    pub vision: &'static str,
+    pub themes: &'static str,
+    pub geography: &'static str,
+    pub visibility: Visibility,
+    /// Indexes into ORGANIZATIONS.
+    pub orgs: &'static [usize],
+    /// (person index, role) beyond plain membership.
+    pub roles: &'static [(usize, Role)],
+}
+
+pub const COMMUNITIES: [DemoCommunity; 3] = [
+    DemoCommunity {
+        name: "Justicia Penal y Mediación en Oaxaca",
+        purpose: "Intercambiar prácticas para que el sistema de justicia penal en Oaxaca sea más accesible, con mediación comunitaria y acompañamiento a víctimas.",
+        mission: "Aprender juntas y juntos de nuestras experiencias de acompañamiento, mediación y monitoreo judicial, y convertirlas en propuestas comunes.",
+        vision: "Una red oaxaqueña que se coordina sola y que es referente en justicia cercana a las comunidades.",
+        themes: "Innovación en el Sistema de Justicia Penal, Mediación para la Resolución de Conflictos",
+        geography: "Oaxaca: Valles Centrales, Mixteca e Istmo",
+        visibility: Visibility::Private,
+        orgs: &[0, 1, 2, 3, 4, 5, 6, 23, 24],
+        roles: &[(0, Role::Leader), (3, Role::CoLeader), (6, Role::Facilitator), (9, Role::Rapporteur), (15, Role::Timekeeper), (12, Role::Convener)],
+    },
+    DemoCommunity {
+        name: "Red Norte de Prevención de la Violencia",
+        purpose: "Compartir lo que funciona en prevención secundaria y terciaria de la violencia con juventudes en el norte del país.",
+        mission: "Fortalecer a las organizaciones del norte con metodologías probadas y alianzas con gobierno y sector privado.",
+        vision: "Comunidades del norte con menos violencia, donde las juventudes tienen alternativas.",
+        themes: "Prevención secundaria y terciaria de la violencia, Juventudes",
+        geography: "Chihuahua, Coahuila, Nuevo León y Sonora",
+        visibility: Visibility::Private,
+        orgs: &[4, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16],
+        roles: &[(24, Role::Leader), (27, Role::CoLeader), (30, Role::Facilitator), (33, Role::Rapporteur), (36, Role::Timekeeper), (12, Role::Convener)],
+    },
+    DemoCommunity {
+        name: "Tecnología para el Cambio Social",
+        purpose: "Aprender a usar la tecnología de forma segura y útil para nuestras causas: datos abiertos, seguridad digital y herramientas cívicas.",
+        mission: "Poner la tecnología al servicio de las organizaciones de base, con cuidado de las personas.",
+        vision: "Organizaciones que deciden sobre sus propias herramientas y datos.",
+        themes: "Tecnología para el Cambio Social",
+        geography: "Nacional",
+        visibility: Visibility::Instance,
+        orgs: &[4, 17, 18, 19, 20, 21, 22, 2, 11],
+        roles: &[(42, Role::Leader), (45, Role::Facilitator), (48, Role::Rapporteur), (51, Role::Timekeeper), (12, Role::Convener)],
+    },
+];
+
+/// The person at index `i`: a name, an organization (two or three people each) and a level.
+fn person(i: usize) -> PersonInput {
+    let first = FIRST[(i * 7 + 3) % FIRST.len()];
+    let last1 = LAST[(i * 5 + 1) % LAST.len()];
+    let last2 = LAST[(i * 11 + 7) % LAST.len()];
+    let levels = PositionLevel::ALL;
+    PersonInput {
+        full_name: format!("{first} {last1} {last2}"),
+        email: Some(format!("persona{:02}@example.org", i + 1)),
+        organization_id: None,
+        position_level: Some(levels[i % levels.len()]),
+        position_title: None,
+        youth: if i % 3 == 0 { Some(i % 2 == 0) } else { None },
+        gender: match i % 4 {
+            0 => Some("Mujer".into()),
+            1 => Some("Hombre".into()),
+            2 => None,
+            _ => Some("No binaria".into()),
+        },
+    }
+}
+
+pub const PEOPLE: usize = 60;
+
+/// Which organization (index) a person works for: persons are dealt out across organizations.
+pub fn person_org(i: usize) -> usize {
+    // The first 50 people fill every organization twice; the rest go to the larger ones.
+    if i < 50 {
+        (i / 2) % ORGANIZATIONS.len()
+    } else {
+        [0, 4, 8, 11, 17, 2, 12, 18, 9, 3][i - 50]
+    }
+}
+
+pub enum Outcome {
+    Loaded { password: String, generated: bool },
+    AlreadyHasData,
+}
+
+/// Loads the dataset unless the database already holds organizations or accounts.
+pub async fn load(db: &Db, password: Option<String>) -> anyhow::Result<Outcome> {
+    if tejido_db::accounts::count_users(db).await? > 0 || tejido_db::directory::count_organizations(db).await? > 0 {
+        return Ok(Outcome::AlreadyHasData);
+    }
+    let (password, generated) = match password.filter(|p| !p.is_empty()) {
+        Some(p) => (p, false),
+        None => (random_password(), true),
+    };
+    // One hash for all demo accounts: hashing is deliberately slow.
+    let hash = tejido_web::auth::hash_password_blocking(&password)?;
+    let mut tx = db.begin().await?;
+    let mut org_ids = Vec::new();
+    for (name, acronym, kind, state, municipality, themes, expertise, needs) in ORGANIZATIONS {
+        let input = OrganizationInput {
+            name: name.into(),
+            acronym: (!acronym.is_empty()).then(|| acronym.into()),
+            kind,
+            state_code: Some(state.into()),
+            municipality: Some(municipality.into()),
+            themes: themes.split(", ").map(str::to_owned).collect(),
+            expertise: (!expertise.is_empty()).then(|| expertise.into()),
+            needs: (!needs.is_empty()).then(|| needs.into()),
+            website: None,
+            description: None,
+        };
+        org_ids.push(tejido_db::directory::insert_organization(&mut tx, &input).await?);
+    }
+    let mut person_ids = Vec::new();
+    for i in 0..PEOPLE {
+        let mut p = person(i);
+        p.organization_id = Some(org_ids[person_org(i)]);
+        person_ids.push(tejido_db::directory::insert_person(&mut tx, &p).await?);
+    }
+    for (email, idx, admin) in ACCOUNTS {
+        let p = person(idx);
+        let uid = tejido_db::accounts::insert_user(
+            &mut tx,
+            &tejido_db::accounts::NewUser {
+                email,
+                password_hash: Some(&hash),
+                display_name: &p.full_name,
+                is_admin: admin,
+                person_id: Some(person_ids[idx]),
+                locale: None,
+            },
+        )
+        .await?;
+        tejido_db::audit::record(&mut tx, None, "user-created", Some(email), Some("demo")).await?;
+        let _ = uid;
+    }
+    for dc in &COMMUNITIES {
+        let input = CommunityInput {
+            name: dc.name.into(),
+            purpose: dc.purpose.into(),
+            mission: Some(dc.mission.into()),
+            vision: Some(dc.vision.into()),
+            themes: dc.themes.split(", ").map(str::to_owned).collect(),
+            geography: Some(dc.geography.into()),
+            time_zone: tejido_core::communities::DEFAULT_TIME_ZONE.into(),
+            visibility: dc.visibility,
+        };
+        let (cid, _) = tejido_db::communities::insert(&mut tx, &input, None).await?;
+        for &o in dc.orgs {
+            tejido_db::communities::add_organization(&mut tx, cid, org_ids[o], None).await?;
+        }
+        // Everyone whose organization is a member joins, plus the role holders.
+        for i in 0..PEOPLE {
+            let in_org = dc.orgs.contains(&person_org(i));
+            let has_role = dc.roles.iter().any(|(p, _)| *p == i);
+            if in_org || has_role {
+                tejido_db::communities::add_person(&mut tx, cid, person_ids[i], None).await?;
+                tejido_db::communities::assign_role(&mut tx, cid, person_ids[i], Role::Member, None).await?;
+            }
+        }
+        for &(p, role) in dc.roles {
+            tejido_db::communities::assign_role(&mut tx, cid, person_ids[p], role, None).await?;
+        }
+        // The plain-member demo account belongs to the first community.
+        let member = ACCOUNTS[2].1;
+        if dc.orgs.contains(&person_org(member)) {
+            tejido_db::communities::add_person(&mut tx, cid, person_ids[member], None).await?;
+        }
+    }
+    tx.commit().await?;
+    Ok(Outcome::Loaded { password, generated })
+}
+
+/// Loads the demo and tells the operator what happened, printing a generated password once.
+pub async fn load_and_report(db: &Db) -> anyhow::Result<()> {
+    match load(db, std::env::var("TEJIDO_DEMO_PASSWORD").ok()).await? {
+        Outcome::AlreadyHasData => println!("The database already holds data: the demo dataset was not added."),
+        Outcome::Loaded { password, generated } => {
+            println!(
+                "Demo dataset loaded: {} organizations, {} people, {} communities.",
+                ORGANIZATIONS.len(),
+                PEOPLE,
+                COMMUNITIES.len()
+            );
+            println!("Demo accounts: {}", ACCOUNTS.map(|a| a.0).join(", "));
+            if generated {
+                println!("Their password (shown once; set TEJIDO_DEMO_PASSWORD to choose it): {password}");
+            } else {
+                println!("Their password is the value of TEJIDO_DEMO_PASSWORD.");
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dataset_shape() {
+        let kinds: std::collections::HashSet<_> = ORGANIZATIONS.iter().map(|o| o.2).collect();
+        assert!(kinds.len() >= 6, "several sectors");
+        let states: std::collections::HashSet<_> = ORGANIZATIONS.iter().map(|o| o.3).collect();
+        assert!(states.len() >= 6, "several states");
+        for o in ORGANIZATIONS {
+            assert!(tejido_core::directory::state_name(o.3).is_some(), "{}", o.0);
+        }
+        let names: std::collections::HashSet<_> = (0..PEOPLE).map(|i| person(i).full_name).collect();
+        assert_eq!(names.len(), PEOPLE, "people names are distinct");
+        for i in 0..PEOPLE {
+            assert!(person_org(i) < ORGANIZATIONS.len());
+        }
+        for c in &COMMUNITIES {
+            for (p, _) in c.roles {
+                assert!(*p < PEOPLE);
+            }
+        }
+        // The leader account leads the first community.
+        assert!(COMMUNITIES[0].roles.contains(&(ACCOUNTS[1].1, Role::Leader)));
+    }
+}
