@@ -7,11 +7,20 @@ pub struct Email(pub String);
 impl Email {
     pub fn parse(raw: &str) -> Option<Email> {
         let s = raw.trim().to_lowercase();
-        if s.len() > 254 || s.chars().any(|c| c.is_whitespace() || c.is_control() || c == '<' || c == '>' || c == '"') {
+        if s.len() > 254
+            || s.chars()
+                .any(|c| c.is_whitespace() || c.is_control() || c == '<' || c == '>' || c == '"')
+        {
             return None;
         }
         let (local, domain) = s.split_once('@')?;
-        if local.is_empty() || domain.len() < 3 || !domain.contains('.') || domain.contains('@') || domain.starts_with('.') || domain.ends_with('.') {
+        if local.is_empty()
+            || domain.len() < 3
+            || !domain.contains('.')
+            || domain.contains('@')
+            || domain.starts_with('.')
+            || domain.ends_with('.')
+        {
             return None;
         }
         Some(Email(s))
@@ -73,7 +82,11 @@ impl Locale {
             let mut it = part.trim().split(';');
             let tag = it.next().unwrap_or("").trim().to_ascii_lowercase();
             let q = it
-                .find_map(|p| p.trim().strip_prefix("q=").and_then(|v| v.parse::<f32>().ok()))
+                .find_map(|p| {
+                    p.trim()
+                        .strip_prefix("q=")
+                        .and_then(|v| v.parse::<f32>().ok())
+                })
                 .unwrap_or(1.0);
             let loc = if tag.starts_with("es") {
                 Some(Locale::EsMx)
@@ -98,24 +111,51 @@ mod tests {
 
     #[test]
     fn emails() {
-        assert_eq!(Email::parse(" Ana@Example.ORG ").unwrap().0, "ana@example.org");
-        for bad in ["", "ana", "ana@", "@x.org", "a b@x.org", "a@x", "a@@x.org", "<a@x.org>"] {
+        assert_eq!(
+            Email::parse(" Ana@Example.ORG ").unwrap().0,
+            "ana@example.org"
+        );
+        for bad in [
+            "",
+            "ana",
+            "ana@",
+            "@x.org",
+            "a b@x.org",
+            "a@x",
+            "a@@x.org",
+            "<a@x.org>",
+        ] {
             assert!(Email::parse(bad).is_none(), "{bad}");
         }
     }
 
     #[test]
     fn passwords() {
-        assert_eq!(check_new_password("short", "short"), Err("error-password-short"));
-        assert_eq!(check_new_password("long enough pw", "other one!!"), Err("error-password-mismatch"));
+        assert_eq!(
+            check_new_password("short", "short"),
+            Err("error-password-short")
+        );
+        assert_eq!(
+            check_new_password("long enough pw", "other one!!"),
+            Err("error-password-mismatch")
+        );
         assert!(check_new_password("long enough pw", "long enough pw").is_ok());
     }
 
     #[test]
     fn accept_language() {
-        assert_eq!(Locale::from_accept_language("en-US,en;q=0.9,es;q=0.8"), Locale::En);
-        assert_eq!(Locale::from_accept_language("fr-FR, es-MX;q=0.5"), Locale::EsMx);
+        assert_eq!(
+            Locale::from_accept_language("en-US,en;q=0.9,es;q=0.8"),
+            Locale::En
+        );
+        assert_eq!(
+            Locale::from_accept_language("fr-FR, es-MX;q=0.5"),
+            Locale::EsMx
+        );
         assert_eq!(Locale::from_accept_language("de"), Locale::EsMx);
-        assert_eq!(Locale::from_accept_language("es;q=0.4, en;q=0.6"), Locale::En);
+        assert_eq!(
+            Locale::from_accept_language("es;q=0.4, en;q=0.6"),
+            Locale::En
+        );
     }
 }

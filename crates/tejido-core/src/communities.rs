@@ -51,9 +51,18 @@ pub struct Access {
 
 /// The single rule for community access. `is_member` means a current membership (person or role);
 /// `roles` are the person's current roles; admins see and manage everything.
-pub fn access(visibility: Visibility, signed_in: bool, is_admin: bool, is_member: bool, roles: &[Role]) -> Access {
+pub fn access(
+    visibility: Visibility,
+    signed_in: bool,
+    is_admin: bool,
+    is_member: bool,
+    roles: &[Role],
+) -> Access {
     if is_admin {
-        return Access { view: true, manage: true };
+        return Access {
+            view: true,
+            manage: true,
+        };
     }
     let manage = roles.iter().any(|r| r.can_manage());
     let view = manage
@@ -110,7 +119,11 @@ impl CommunityForm {
         let vision = validate::optional(&mut e, "vision", &self.vision, 4000);
         let themes = validate::tags(&mut e, "themes", &self.themes, 80);
         let geography = validate::optional(&mut e, "geography", &self.geography, 300);
-        let tz = if self.time_zone.trim().is_empty() { DEFAULT_TIME_ZONE } else { self.time_zone.trim() };
+        let tz = if self.time_zone.trim().is_empty() {
+            DEFAULT_TIME_ZONE
+        } else {
+            self.time_zone.trim()
+        };
         if !TIME_ZONES.contains(&tz) {
             e.add("time_zone", "error-invalid-choice");
         }
@@ -142,10 +155,28 @@ mod tests {
     #[test]
     fn access_rules() {
         let none = access(Visibility::Private, true, false, false, &[]);
-        assert_eq!(none, Access { view: false, manage: false });
+        assert_eq!(
+            none,
+            Access {
+                view: false,
+                manage: false
+            }
+        );
         let member = access(Visibility::Private, true, false, true, &[Role::Member]);
-        assert_eq!(member, Access { view: true, manage: false });
-        let leader = access(Visibility::Private, true, false, true, &[Role::Facilitator, Role::Leader]);
+        assert_eq!(
+            member,
+            Access {
+                view: true,
+                manage: false
+            }
+        );
+        let leader = access(
+            Visibility::Private,
+            true,
+            false,
+            true,
+            &[Role::Facilitator, Role::Leader],
+        );
         assert!(leader.manage);
         assert!(access(Visibility::Instance, true, false, false, &[]).view);
         assert!(!access(Visibility::Instance, false, false, false, &[]).view);
@@ -155,10 +186,22 @@ mod tests {
 
     #[test]
     fn community_form_defaults_private() {
-        let c = CommunityForm { name: "Red".into(), purpose: "Aprender".into(), ..Default::default() }.parse().unwrap();
+        let c = CommunityForm {
+            name: "Red".into(),
+            purpose: "Aprender".into(),
+            ..Default::default()
+        }
+        .parse()
+        .unwrap();
         assert_eq!(c.visibility, Visibility::Private);
         assert_eq!(c.time_zone, DEFAULT_TIME_ZONE);
-        let e = CommunityForm { time_zone: "Europe/Paris".into(), visibility: "secret".into(), ..Default::default() }.parse().unwrap_err();
+        let e = CommunityForm {
+            time_zone: "Europe/Paris".into(),
+            visibility: "secret".into(),
+            ..Default::default()
+        }
+        .parse()
+        .unwrap_err();
         assert_eq!(e.get("name"), Some("error-required"));
         assert_eq!(e.get("time_zone"), Some("error-invalid-choice"));
         assert_eq!(e.get("visibility"), Some("error-invalid-choice"));

@@ -131,14 +131,18 @@ impl OrganizationForm {
         let name = validate::required(&mut e, "name", &self.name, 200);
         let acronym = validate::optional(&mut e, "acronym", &self.acronym, 30);
         let kind = validate::choice(&mut e, "kind", &self.kind, OrgKind::parse);
-        let state_code = validate::optional_choice(&mut e, "state_code", &self.state_code, |s| state_name(s).map(|_| s.to_owned()));
+        let state_code = validate::optional_choice(&mut e, "state_code", &self.state_code, |s| {
+            state_name(s).map(|_| s.to_owned())
+        });
         let municipality = validate::optional(&mut e, "municipality", &self.municipality, 120);
         let themes = validate::tags(&mut e, "themes", &self.themes, 80);
         let expertise = validate::optional(&mut e, "expertise", &self.expertise, 2000);
         let needs = validate::optional(&mut e, "needs", &self.needs, 2000);
         let website = validate::optional(&mut e, "website", &self.website, 300);
         if let Some(w) = &website {
-            if !(w.starts_with("https://") || w.starts_with("http://")) || w.contains(char::is_whitespace) {
+            if !(w.starts_with("https://") || w.starts_with("http://"))
+                || w.contains(char::is_whitespace)
+            {
                 e.add("website", "error-url");
             }
         }
@@ -200,16 +204,33 @@ impl PersonForm {
                 }
             },
         };
-        let organization_id = validate::optional_choice(&mut e, "organization_id", &self.organization_id, |s| s.parse::<i64>().ok().filter(|v| *v > 0));
-        let position_level = validate::optional_choice(&mut e, "position_level", &self.position_level, PositionLevel::parse);
-        let position_title = validate::optional(&mut e, "position_title", &self.position_title, 120);
+        let organization_id =
+            validate::optional_choice(&mut e, "organization_id", &self.organization_id, |s| {
+                s.parse::<i64>().ok().filter(|v| *v > 0)
+            });
+        let position_level = validate::optional_choice(
+            &mut e,
+            "position_level",
+            &self.position_level,
+            PositionLevel::parse,
+        );
+        let position_title =
+            validate::optional(&mut e, "position_title", &self.position_title, 120);
         let youth = validate::optional_choice(&mut e, "youth", &self.youth, |s| match s {
             "yes" => Some(true),
             "no" => Some(false),
             _ => None,
         });
         let gender = validate::optional(&mut e, "gender", &self.gender, 60);
-        e.into_result(PersonInput { full_name, email, organization_id, position_level, position_title, youth, gender })
+        e.into_result(PersonInput {
+            full_name,
+            email,
+            organization_id,
+            position_level,
+            position_title,
+            youth,
+            gender,
+        })
     }
 }
 
@@ -250,11 +271,23 @@ mod tests {
 
     #[test]
     fn person_form() {
-        let f = PersonForm { full_name: "Ana".into(), email: "no-at".into(), youth: "maybe".into(), ..Default::default() };
+        let f = PersonForm {
+            full_name: "Ana".into(),
+            email: "no-at".into(),
+            youth: "maybe".into(),
+            ..Default::default()
+        };
         let e = f.parse().unwrap_err();
         assert_eq!(e.get("email"), Some("error-email"));
         assert_eq!(e.get("youth"), Some("error-invalid-choice"));
-        let ok = PersonForm { full_name: "Ana".into(), youth: "yes".into(), position_level: "coordination".into(), ..Default::default() }.parse().unwrap();
+        let ok = PersonForm {
+            full_name: "Ana".into(),
+            youth: "yes".into(),
+            position_level: "coordination".into(),
+            ..Default::default()
+        }
+        .parse()
+        .unwrap();
         assert_eq!(ok.youth, Some(true));
         assert_eq!(ok.position_level, Some(PositionLevel::Coordination));
     }

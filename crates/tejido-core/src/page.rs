@@ -57,10 +57,20 @@ mod tests {
     fn clamps_and_counts() {
         let r = PageReq::new(Some(0), Some(1000));
         assert_eq!((r.page, r.per_page), (1, 100));
-        let p = Page { items: vec![1], page: 3, per_page: 25, total: 51 };
+        let p = Page {
+            items: vec![1],
+            page: 3,
+            per_page: 25,
+            total: 51,
+        };
         assert_eq!(p.pages(), 3);
         assert!(p.has_prev() && !p.has_next());
-        let empty: Page<u8> = Page { items: vec![], page: 1, per_page: 25, total: 0 };
+        let empty: Page<u8> = Page {
+            items: vec![],
+            page: 1,
+            per_page: 25,
+            total: 0,
+        };
         assert_eq!(empty.pages(), 1);
     }
 }

@@ -65,7 +65,10 @@ mod tests {
 
     #[test]
     fn slugs() {
-        assert_eq!(slugify("Justicia Penal — Oaxaca 2026"), "justicia-penal-oaxaca-2026");
+        assert_eq!(
+            slugify("Justicia Penal — Oaxaca 2026"),
+            "justicia-penal-oaxaca-2026"
+        );
         assert_eq!(slugify("¡Ñu!"), "nu");
     }
 }

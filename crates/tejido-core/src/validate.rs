@@ -19,14 +19,20 @@ impl FieldErrors {
         Self::default()
     }
     pub fn add(&mut self, field: &str, code: &str) {
-        self.0.push(FieldError { field: field.to_owned(), code: code.to_owned() });
+        self.0.push(FieldError {
+            field: field.to_owned(),
+            code: code.to_owned(),
+        });
     }
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
     /// The code of the first error on `field`, if any.
     pub fn get(&self, field: &str) -> Option<&str> {
-        self.0.iter().find(|e| e.field == field).map(|e| e.code.as_str())
+        self.0
+            .iter()
+            .find(|e| e.field == field)
+            .map(|e| e.code.as_str())
     }
     /// `Ok(value)` when nothing was added, the errors otherwise.
     pub fn into_result<T>(self, value: T) -> Validated<T> {
@@ -68,7 +74,12 @@ pub fn optional(errors: &mut FieldErrors, field: &str, value: &str, max: usize) 
 }
 
 /// Parses a value with `FromStr`-like `parse`, recording `error-invalid-choice` on failure.
-pub fn choice<T>(errors: &mut FieldErrors, field: &str, value: &str, parse: impl Fn(&str) -> Option<T>) -> Option<T> {
+pub fn choice<T>(
+    errors: &mut FieldErrors,
+    field: &str,
+    value: &str,
+    parse: impl Fn(&str) -> Option<T>,
+) -> Option<T> {
     let v = value.trim();
     if v.is_empty() {
         errors.add(field, "error-required");
@@ -82,7 +93,12 @@ pub fn choice<T>(errors: &mut FieldErrors, field: &str, value: &str, parse: impl
 }
 
 /// Like [`choice`] but an empty value is allowed and yields `None`.
-pub fn optional_choice<T>(errors: &mut FieldErrors, field: &str, value: &str, parse: impl Fn(&str) -> Option<T>) -> Option<T> {
+pub fn optional_choice<T>(
+    errors: &mut FieldErrors,
+    field: &str,
+    value: &str,
+    parse: impl Fn(&str) -> Option<T>,
+) -> Option<T> {
     let v = value.trim();
     if v.is_empty() {
         return None;
@@ -129,6 +145,9 @@ mod tests {
     #[test]
     fn tags_dedupe() {
         let mut e = FieldErrors::new();
-        assert_eq!(tags(&mut e, "t", "Mediación, mediación ,, Justicia", 50), vec!["Mediación", "Justicia"]);
+        assert_eq!(
+            tags(&mut e, "t", "Mediación, mediación ,, Justicia", 50),
+            vec!["Mediación", "Justicia"]
+        );
     }
 }

@@ -17,7 +17,8 @@ pub struct User {
     pub disabled_at: Option<DateTime<Utc>>,
 }
 
-const USER_COLS: &str = "id, email, password_hash, display_name, locale, is_admin, person_id, created_at, disabled_at";
+const USER_COLS: &str =
+    "id, email, password_hash, display_name, locale, is_admin, person_id, created_at, disabled_at";
 
 pub struct NewUser<'a> {
     pub email: &'a str,
@@ -45,30 +46,61 @@ pub async fn insert_user(tx: &mut Tx, u: &NewUser<'_>) -> Result<i64> {
 
 pub async fn user_by_email(db: &Db, email: &str) -> Result<Option<User>> {
     let sql = format!("SELECT {USER_COLS} FROM users WHERE email = $1");
-    Ok(on!(db, |p| sqlx::query_as(&sql).bind(email).fetch_optional(p).await)?)
+    Ok(on!(db, |p| sqlx::query_as(&sql)
+        .bind(email)
+        .fetch_optional(p)
+        .await)?)
 }
 
 pub async fn user_by_id(db: &Db, id: i64) -> Result<Option<User>> {
     let sql = format!("SELECT {USER_COLS} FROM users WHERE id = $1");
-    Ok(on!(db, |p| sqlx::query_as(&sql).bind(id).fetch_optional(p).await)?)
+    Ok(on!(db, |p| sqlx::query_as(&sql)
+        .bind(id)
+        .fetch_optional(p)
+        .await)?)
 }
 
 pub async fn count_users(db: &Db) -> Result<i64> {
-    Ok(on!(db, |p| sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(p).await)?)
+    Ok(on!(db, |p| sqlx::query_scalar(
+        "SELECT COUNT(*) FROM users"
+    )
+    .fetch_one(p)
+    .await)?)
 }
 
 pub async fn set_password(tx: &mut Tx, user_id: i64, hash: &str) -> Result<()> {
-    on_tx!(tx, |c| sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2").bind(hash).bind(user_id).execute(c).await.map(|r| r.rows_affected()))?;
+    on_tx!(tx, |c| sqlx::query(
+        "UPDATE users SET password_hash = $1 WHERE id = $2"
+    )
+    .bind(hash)
+    .bind(user_id)
+    .execute(c)
+    .await
+    .map(|r| r.rows_affected()))?;
     Ok(())
 }
 
 pub async fn set_locale(db: &Db, user_id: i64, locale: &str) -> Result<()> {
-    on!(db, |p| sqlx::query("UPDATE users SET locale = $1 WHERE id = $2").bind(locale).bind(user_id).execute(p).await.map(|r| r.rows_affected()))?;
+    on!(db, |p| sqlx::query(
+        "UPDATE users SET locale = $1 WHERE id = $2"
+    )
+    .bind(locale)
+    .bind(user_id)
+    .execute(p)
+    .await
+    .map(|r| r.rows_affected()))?;
     Ok(())
 }
 
 pub async fn set_person(tx: &mut Tx, user_id: i64, person_id: i64) -> Result<()> {
-    on_tx!(tx, |c| sqlx::query("UPDATE users SET person_id = $1 WHERE id = $2").bind(person_id).bind(user_id).execute(c).await.map(|r| r.rows_affected()))?;
+    on_tx!(tx, |c| sqlx::query(
+        "UPDATE users SET person_id = $1 WHERE id = $2"
+    )
+    .bind(person_id)
+    .bind(user_id)
+    .execute(c)
+    .await
+    .map(|r| r.rows_affected()))?;
     Ok(())
 }
 
@@ -82,9 +114,16 @@ pub struct SessionRow {
     pub last_seen_at: DateTime<Utc>,
 }
 
-pub async fn create_session(tx: &mut Tx, raw_id: &str, user_id: i64, csrf: &str, expires_at: DateTime<Utc>) -> Result<()> {
+pub async fn create_session(
+    tx: &mut Tx,
+    raw_id: &str,
+    user_id: i64,
+    csrf: &str,
+    expires_at: DateTime<Utc>,
+) -> Result<()> {
     let t = now();
-    on_tx!(tx, |c| sqlx::query(
+    on_tx!(tx, |c| {
+        sqlx::query(
         "INSERT INTO sessions (id_hash, user_id, csrf_token, created_at, last_seen_at, expires_at) VALUES ($1, $2, $3, $4, $4, $5)"
     )
     .bind(sha256_hex(raw_id))
@@ -92,7 +131,8 @@ pub async fn create_session(tx: &mut Tx, raw_id: &str, user_id: i64, csrf: &str,
     .bind(csrf)
     .bind(t)
     .bind(expires_at)
-    .execute(c).await.map(|r| r.rows_affected()))?;
+    .execute(c).await.map(|r| r.rows_affected())
+    })?;
     Ok(())
 }
 
@@ -107,7 +147,11 @@ pub async fn session_user(db: &Db, raw_id: &str) -> Result<Option<(SessionRow, U
     let t = now();
     let row = on!(db, |p| {
         use sqlx::Row;
-        let r = sqlx::query(&sql).bind(&hash).bind(t).fetch_optional(p).await?;
+        let r = sqlx::query(&sql)
+            .bind(&hash)
+            .bind(t)
+            .fetch_optional(p)
+            .await?;
         match r {
             None => None,
             Some(r) => Some((
@@ -136,51 +180,85 @@ pub async fn session_user(db: &Db, raw_id: &str) -> Result<Option<(SessionRow, U
 
 /// Slides a session's expiry forward (called at most once a minute per session).
 pub async fn touch_session(db: &Db, raw_id: &str, expires_at: DateTime<Utc>) -> Result<()> {
-    on!(db, |p| sqlx::query("UPDATE sessions SET last_seen_at = $1, expires_at = $2 WHERE id_hash = $3")
-        .bind(now())
-        .bind(expires_at)
-        .bind(sha256_hex(raw_id))
-        .execute(p).await.map(|r| r.rows_affected()))?;
+    on!(db, |p| sqlx::query(
+        "UPDATE sessions SET last_seen_at = $1, expires_at = $2 WHERE id_hash = $3"
+    )
+    .bind(now())
+    .bind(expires_at)
+    .bind(sha256_hex(raw_id))
+    .execute(p)
+    .await
+    .map(|r| r.rows_affected()))?;
     Ok(())
 }
 
 pub async fn delete_session(db: &Db, raw_id: &str) -> Result<()> {
-    on!(db, |p| sqlx::query("DELETE FROM sessions WHERE id_hash = $1").bind(sha256_hex(raw_id)).execute(p).await.map(|r| r.rows_affected()))?;
+    on!(db, |p| sqlx::query(
+        "DELETE FROM sessions WHERE id_hash = $1"
+    )
+    .bind(sha256_hex(raw_id))
+    .execute(p)
+    .await
+    .map(|r| r.rows_affected()))?;
     Ok(())
 }
 
 /// Ends every session of a user (after a password reset).
 pub async fn delete_user_sessions(tx: &mut Tx, user_id: i64) -> Result<()> {
-    on_tx!(tx, |c| sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user_id).execute(c).await.map(|r| r.rows_affected()))?;
+    on_tx!(tx, |c| sqlx::query(
+        "DELETE FROM sessions WHERE user_id = $1"
+    )
+    .bind(user_id)
+    .execute(c)
+    .await
+    .map(|r| r.rows_affected()))?;
     Ok(())
 }
 
 pub async fn purge_expired(db: &Db) -> Result<u64> {
     let t = now();
-    let a = on!(db, |p| sqlx::query("DELETE FROM sessions WHERE expires_at < $1").bind(t).execute(p).await.map(|r| r.rows_affected()))?;
+    let a = on!(db, |p| sqlx::query(
+        "DELETE FROM sessions WHERE expires_at < $1"
+    )
+    .bind(t)
+    .execute(p)
+    .await
+    .map(|r| r.rows_affected()))?;
     let old = t - chrono::Duration::days(2);
-    on!(db, |p| sqlx::query("DELETE FROM login_attempts WHERE at < $1").bind(old).execute(p).await.map(|r| r.rows_affected()))?;
+    on!(db, |p| sqlx::query(
+        "DELETE FROM login_attempts WHERE at < $1"
+    )
+    .bind(old)
+    .execute(p)
+    .await
+    .map(|r| r.rows_affected()))?;
     Ok(a)
 }
 
 // ---- sign-in rate limiting -----------------------------------------------------------------
 
 pub async fn record_login_attempt(db: &Db, key: &str, success: bool) -> Result<()> {
-    on!(db, |p| sqlx::query("INSERT INTO login_attempts (key_hash, at, success) VALUES ($1, $2, $3)")
-        .bind(sha256_hex(key))
-        .bind(now())
-        .bind(success)
-        .execute(p).await.map(|r| r.rows_affected()))?;
+    on!(db, |p| sqlx::query(
+        "INSERT INTO login_attempts (key_hash, at, success) VALUES ($1, $2, $3)"
+    )
+    .bind(sha256_hex(key))
+    .bind(now())
+    .bind(success)
+    .execute(p)
+    .await
+    .map(|r| r.rows_affected()))?;
     Ok(())
 }
 
 /// Failed attempts for `key` since `since`.
 pub async fn failed_logins_since(db: &Db, key: &str, since: DateTime<Utc>) -> Result<i64> {
-    Ok(on!(db, |p| sqlx::query_scalar("SELECT COUNT(*) FROM login_attempts WHERE key_hash = $1 AND at > $2 AND success = FALSE")
-        .bind(sha256_hex(key))
-        .bind(since)
-        .fetch_one(p)
-        .await)?)
+    Ok(on!(db, |p| sqlx::query_scalar(
+        "SELECT COUNT(*) FROM login_attempts WHERE key_hash = $1 AND at > $2 AND success = FALSE"
+    )
+    .bind(sha256_hex(key))
+    .bind(since)
+    .fetch_one(p)
+    .await)?)
 }
 
 // ---- single-use account tokens ---------------------------------------------------------------
@@ -222,7 +300,8 @@ pub struct NewToken<'a> {
 }
 
 pub async fn insert_token(tx: &mut Tx, t: &NewToken<'_>) -> Result<()> {
-    on_tx!(tx, |c| sqlx::query(
+    on_tx!(tx, |c| {
+        sqlx::query(
         "INSERT INTO account_tokens (token_hash, purpose, email, user_id, community_id, role, created_by, created_at, expires_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
     )
@@ -235,7 +314,8 @@ pub async fn insert_token(tx: &mut Tx, t: &NewToken<'_>) -> Result<()> {
     .bind(t.created_by)
     .bind(now())
     .bind(t.expires_at)
-    .execute(c).await.map(|r| r.rows_affected()))?;
+    .execute(c).await.map(|r| r.rows_affected())
+    })?;
     Ok(())
 }
 
@@ -254,10 +334,15 @@ pub async fn peek_token(db: &Db, raw: &str, purpose: TokenPurpose) -> Result<Opt
 
 /// Marks the token used inside `tx`; returns it only if this call was the one that used it, so a
 /// token cannot be spent twice even by two requests racing.
-pub async fn consume_token(tx: &mut Tx, raw: &str, purpose: TokenPurpose) -> Result<Option<AccountToken>> {
+pub async fn consume_token(
+    tx: &mut Tx,
+    raw: &str,
+    purpose: TokenPurpose,
+) -> Result<Option<AccountToken>> {
     let t = now();
     let hash = sha256_hex(raw);
-    let row: Option<AccountToken> = on_tx!(tx, |c| sqlx::query_as(
+    let row: Option<AccountToken> = on_tx!(tx, |c| {
+        sqlx::query_as(
         "UPDATE account_tokens SET used_at = $1 WHERE token_hash = $2 AND purpose = $3 AND used_at IS NULL AND expires_at > $1
          RETURNING email, user_id, community_id, role, created_by, expires_at"
     )
@@ -265,7 +350,8 @@ pub async fn consume_token(tx: &mut Tx, raw: &str, purpose: TokenPurpose) -> Res
     .bind(&hash)
     .bind(purpose.as_str())
     .fetch_optional(c)
-    .await)?;
+    .await
+    })?;
     Ok(row)
 }
 
@@ -301,33 +387,39 @@ pub struct ApiToken {
 }
 
 pub async fn create_api_token(db: &Db, user_id: i64, name: &str, raw: &str) -> Result<i64> {
-    Ok(on!(db, |p| sqlx::query_scalar("INSERT INTO api_tokens (user_id, name, token_hash, created_at) VALUES ($1, $2, $3, $4) RETURNING id")
+    Ok(on!(db, |p| {
+        sqlx::query_scalar("INSERT INTO api_tokens (user_id, name, token_hash, created_at) VALUES ($1, $2, $3, $4) RETURNING id")
         .bind(user_id)
         .bind(name)
         .bind(sha256_hex(raw))
         .bind(now())
         .fetch_one(p)
-        .await)?)
+        .await
+    })?)
 }
 
 pub async fn list_api_tokens(db: &Db, user_id: i64) -> Result<Vec<ApiToken>> {
-    Ok(on!(db, |p| sqlx::query_as(
+    Ok(on!(db, |p| {
+        sqlx::query_as(
         "SELECT id, name, created_at, last_used_at, revoked_at FROM api_tokens WHERE user_id = $1 ORDER BY created_at DESC LIMIT 100"
     )
     .bind(user_id)
     .fetch_all(p)
-    .await)?)
+    .await
+    })?)
 }
 
 /// Revokes one of the user's own tokens; false when it is not theirs or already revoked.
 pub async fn revoke_api_token(db: &Db, user_id: i64, id: i64) -> Result<bool> {
-    let n = on!(db, |p| sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND user_id = $3 AND revoked_at IS NULL")
+    let n = on!(db, |p| {
+        sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND user_id = $3 AND revoked_at IS NULL")
         .bind(now())
         .bind(id)
         .bind(user_id)
         .execute(p)
         .await
-        .map(|r| r.rows_affected()))?;
+        .map(|r| r.rows_affected())
+    })?;
     Ok(n == 1)
 }
 
@@ -338,9 +430,19 @@ pub async fn user_by_api_token(db: &Db, raw: &str) -> Result<Option<User>> {
         "SELECT {} FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.disabled_at IS NULL",
         USER_COLS.split(", ").map(|c| format!("u.{c}")).collect::<Vec<_>>().join(", ")
     );
-    let user: Option<User> = on!(db, |p| sqlx::query_as(&sql).bind(&hash).fetch_optional(p).await)?;
+    let user: Option<User> = on!(db, |p| sqlx::query_as(&sql)
+        .bind(&hash)
+        .fetch_optional(p)
+        .await)?;
     if user.is_some() {
-        on!(db, |p| sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE token_hash = $2").bind(now()).bind(&hash).execute(p).await.map(|r| r.rows_affected()))?;
+        on!(db, |p| sqlx::query(
+            "UPDATE api_tokens SET last_used_at = $1 WHERE token_hash = $2"
+        )
+        .bind(now())
+        .bind(&hash)
+        .execute(p)
+        .await
+        .map(|r| r.rows_affected()))?;
     }
     Ok(user)
 }

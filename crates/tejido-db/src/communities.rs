@@ -45,16 +45,22 @@ const SUMMARY: &str = "c.id, c.slug, c.name, c.purpose, c.visibility, c.phase,
     (SELECT COUNT(*) FROM community_people cp WHERE cp.community_id = c.id AND cp.left_at IS NULL) AS people";
 
 /// Creates a community with a unique slug derived from its name.
-pub async fn insert(tx: &mut Tx, c: &CommunityInput, created_by: Option<i64>) -> Result<(i64, String)> {
+pub async fn insert(
+    tx: &mut Tx,
+    c: &CommunityInput,
+    created_by: Option<i64>,
+) -> Result<(i64, String)> {
     let base = match slugify(&c.name) {
         s if s.is_empty() => "comunidad".to_owned(),
         s => s,
     };
-    let taken: Vec<String> = on_tx!(tx, |conn| sqlx::query_scalar("SELECT slug FROM communities WHERE slug = $1 OR slug LIKE $2")
-        .bind(&base)
-        .bind(format!("{base}-%"))
-        .fetch_all(conn)
-        .await)?;
+    let taken: Vec<String> = on_tx!(tx, |conn| sqlx::query_scalar(
+        "SELECT slug FROM communities WHERE slug = $1 OR slug LIKE $2"
+    )
+    .bind(&base)
+    .bind(format!("{base}-%"))
+    .fetch_all(conn)
+    .await)?;
     let mut slug = base.clone();
     let mut i = 2;
     while taken.contains(&slug) {
@@ -62,7 +68,8 @@ pub async fn insert(tx: &mut Tx, c: &CommunityInput, created_by: Option<i64>) ->
         i += 1;
     }
     let t = now();
-    let id = on_tx!(tx, |conn| sqlx::query_scalar(
+    let id = on_tx!(tx, |conn| {
+        sqlx::query_scalar(
         "INSERT INTO communities (slug, name, name_key, purpose, mission, vision, themes, geography, time_zone, visibility, phase, created_by, created_at, updated_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13) RETURNING id"
     )
@@ -80,12 +87,14 @@ pub async fn insert(tx: &mut Tx, c: &CommunityInput, created_by: Option<i64>) ->
     .bind(created_by)
     .bind(t)
     .fetch_one(conn)
-    .await)?;
+    .await
+    })?;
     Ok((id, slug))
 }
 
 pub async fn update(tx: &mut Tx, id: i64, c: &CommunityInput) -> Result<bool> {
-    let n = on_tx!(tx, |conn| sqlx::query(
+    let n = on_tx!(tx, |conn| {
+        sqlx::query(
         "UPDATE communities SET name = $1, name_key = $2, purpose = $3, mission = $4, vision = $5, themes = $6, geography = $7,
          time_zone = $8, visibility = $9, updated_at = $10 WHERE id = $11"
     )
@@ -102,23 +111,36 @@ pub async fn update(tx: &mut Tx, id: i64, c: &CommunityInput) -> Result<bool> {
     .bind(id)
     .execute(conn)
     .await
-    .map(|r| r.rows_affected()))?;
+    .map(|r| r.rows_affected())
+    })?;
     Ok(n == 1)
 }
 
 pub async fn by_slug(db: &Db, slug: &str) -> Result<Option<Community>> {
     let sql = format!("SELECT {COLS} FROM communities c WHERE c.slug = $1");
-    Ok(on!(db, |p| sqlx::query_as(&sql).bind(slug).fetch_optional(p).await)?)
+    Ok(on!(db, |p| sqlx::query_as(&sql)
+        .bind(slug)
+        .fetch_optional(p)
+        .await)?)
 }
 
 pub async fn by_id(db: &Db, id: i64) -> Result<Option<Community>> {
     let sql = format!("SELECT {COLS} FROM communities c WHERE c.id = $1");
-    Ok(on!(db, |p| sqlx::query_as(&sql).bind(id).fetch_optional(p).await)?)
+    Ok(on!(db, |p| sqlx::query_as(&sql)
+        .bind(id)
+        .fetch_optional(p)
+        .await)?)
 }
 
 /// Communities a viewer may see: all for admins; otherwise those the person belongs to or holds a
 /// role in, plus instance-visible and public ones.
-pub async fn list_visible(db: &Db, person_id: Option<i64>, is_admin: bool, q: Option<&str>, req: PageReq) -> Result<Page<CommunitySummary>> {
+pub async fn list_visible(
+    db: &Db,
+    person_id: Option<i64>,
+    is_admin: bool,
+    q: Option<&str>,
+    req: PageReq,
+) -> Result<Page<CommunitySummary>> {
     let pat = like_pattern(q.unwrap_or(""));
     let pid = person_id.unwrap_or(-1);
     let vis = if is_admin {
@@ -130,16 +152,34 @@ pub async fn list_visible(db: &Db, person_id: Option<i64>, is_admin: bool, q: Op
             .to_owned()
     };
     // $2 must appear even for admins so numbering stays the same on SQLite.
-    let wh = format!("WHERE c.archived_at IS NULL AND c.name_key LIKE $1 ESCAPE '\\' AND ($2 = $2) AND {vis}");
+    let wh = format!(
+        "WHERE c.archived_at IS NULL AND c.name_key LIKE $1 ESCAPE '\\' AND ($2 = $2) AND {vis}"
+    );
     let count_sql = format!("SELECT COUNT(*) FROM communities c {wh}");
-    let sql = format!("SELECT {SUMMARY} FROM communities c {wh} ORDER BY c.name_key, c.id LIMIT $3 OFFSET $4");
+    let sql = format!(
+        "SELECT {SUMMARY} FROM communities c {wh} ORDER BY c.name_key, c.id LIMIT $3 OFFSET $4"
+    );
     let (total, items) = on!(db, |p| {
-        let total: i64 = sqlx::query_scalar(&count_sql).bind(&pat).bind(pid).fetch_one(p).await?;
-        let items: Vec<CommunitySummary> =
-            sqlx::query_as(&sql).bind(&pat).bind(pid).bind(req.limit()).bind(req.offset()).fetch_all(p).await?;
+        let total: i64 = sqlx::query_scalar(&count_sql)
+            .bind(&pat)
+            .bind(pid)
+            .fetch_one(p)
+            .await?;
+        let items: Vec<CommunitySummary> = sqlx::query_as(&sql)
+            .bind(&pat)
+            .bind(pid)
+            .bind(req.limit())
+            .bind(req.offset())
+            .fetch_all(p)
+            .await?;
         (total, items)
     });
-    Ok(Page { items, page: req.page, per_page: req.per_page, total })
+    Ok(Page {
+        items,
+        page: req.page,
+        per_page: req.per_page,
+        total,
+    })
 }
 
 /// The communities a person currently belongs to (for the home page).
@@ -149,7 +189,11 @@ pub async fn of_person(db: &Db, person_id: i64, limit: i64) -> Result<Vec<Commun
          (SELECT 1 FROM community_people cp WHERE cp.community_id = c.id AND cp.person_id = $1 AND cp.left_at IS NULL)
          ORDER BY c.name_key LIMIT $2"
     );
-    Ok(on!(db, |p| sqlx::query_as(&sql).bind(person_id).bind(limit).fetch_all(p).await)?)
+    Ok(on!(db, |p| sqlx::query_as(&sql)
+        .bind(person_id)
+        .bind(limit)
+        .fetch_all(p)
+        .await)?)
 }
 
 /// Current roles of a person in a community, and whether they are a current member.
@@ -170,7 +214,10 @@ pub async fn standing(db: &Db, community_id: i64, person_id: i64) -> Result<(boo
                 .await?;
         (m, r)
     });
-    Ok((member > 0, roles.iter().filter_map(|r| Role::parse(r)).collect()))
+    Ok((
+        member > 0,
+        roles.iter().filter_map(|r| Role::parse(r)).collect(),
+    ))
 }
 
 #[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
@@ -183,7 +230,11 @@ pub struct MemberOrganization {
     pub joined_at: DateTime<Utc>,
 }
 
-pub async fn member_organizations(db: &Db, community_id: i64, req: PageReq) -> Result<Page<MemberOrganization>> {
+pub async fn member_organizations(
+    db: &Db,
+    community_id: i64,
+    req: PageReq,
+) -> Result<Page<MemberOrganization>> {
     let (total, items) = on!(db, |p| {
         let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM community_organizations WHERE community_id = $1 AND left_at IS NULL")
             .bind(community_id)
@@ -201,7 +252,12 @@ pub async fn member_organizations(db: &Db, community_id: i64, req: PageReq) -> R
         .await?;
         (total, items)
     });
-    Ok(Page { items, page: req.page, per_page: req.per_page, total })
+    Ok(Page {
+        items,
+        page: req.page,
+        per_page: req.per_page,
+        total,
+    })
 }
 
 #[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
@@ -217,10 +273,12 @@ pub struct MemberPerson {
 
 pub async fn member_people(db: &Db, community_id: i64, req: PageReq) -> Result<Page<MemberPerson>> {
     let (total, mut items) = on!(db, |p| {
-        let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM community_people WHERE community_id = $1 AND left_at IS NULL")
-            .bind(community_id)
-            .fetch_one(p)
-            .await?;
+        let total: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM community_people WHERE community_id = $1 AND left_at IS NULL",
+        )
+        .bind(community_id)
+        .fetch_one(p)
+        .await?;
         let items: Vec<MemberPerson> = sqlx::query_as(
             "SELECT pe.id AS person_id, pe.full_name, o.name AS organization_name, pe.position_level, cp.joined_at, NULL AS roles
              FROM community_people cp JOIN people pe ON pe.id = cp.person_id LEFT JOIN organizations o ON o.id = pe.organization_id
@@ -236,12 +294,21 @@ pub async fn member_people(db: &Db, community_id: i64, req: PageReq) -> Result<P
     // One query for the roles of the whole page, not one per row.
     let roles = current_roles(db, community_id).await?;
     for m in &mut items {
-        let mine: Vec<&str> = roles.iter().filter(|r| r.person_id == m.person_id).map(|r| r.role.as_str()).collect();
+        let mine: Vec<&str> = roles
+            .iter()
+            .filter(|r| r.person_id == m.person_id)
+            .map(|r| r.role.as_str())
+            .collect();
         if !mine.is_empty() {
             m.roles = Some(mine.join(","));
         }
     }
-    Ok(Page { items, page: req.page, per_page: req.per_page, total })
+    Ok(Page {
+        items,
+        page: req.page,
+        per_page: req.per_page,
+        total,
+    })
 }
 
 #[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
@@ -255,18 +322,26 @@ pub struct RoleHolder {
 
 /// Current role holders of a community (leaders first by role order on display).
 pub async fn current_roles(db: &Db, community_id: i64) -> Result<Vec<RoleHolder>> {
-    Ok(on!(db, |p| sqlx::query_as(
+    Ok(on!(db, |p| {
+        sqlx::query_as(
         "SELECT cr.id, cr.person_id, pe.full_name, cr.role, cr.starts_at FROM community_roles cr JOIN people pe ON pe.id = cr.person_id
          WHERE cr.community_id = $1 AND cr.ends_at IS NULL ORDER BY pe.name_key LIMIT 1000"
     )
     .bind(community_id)
     .fetch_all(p)
-    .await)?)
+    .await
+    })?)
 }
 
 /// Adds an organization as a current member; false when it already is one.
-pub async fn add_organization(tx: &mut Tx, community_id: i64, organization_id: i64, by: Option<i64>) -> Result<bool> {
-    let n = on_tx!(tx, |c| sqlx::query(
+pub async fn add_organization(
+    tx: &mut Tx,
+    community_id: i64,
+    organization_id: i64,
+    by: Option<i64>,
+) -> Result<bool> {
+    let n = on_tx!(tx, |c| {
+        sqlx::query(
         "INSERT INTO community_organizations (community_id, organization_id, joined_at, added_by) VALUES ($1, $2, $3, $4)
          ON CONFLICT (community_id, organization_id) WHERE left_at IS NULL DO NOTHING"
     )
@@ -276,12 +351,18 @@ pub async fn add_organization(tx: &mut Tx, community_id: i64, organization_id: i
     .bind(by)
     .execute(c)
     .await
-    .map(|r| r.rows_affected()))?;
+    .map(|r| r.rows_affected())
+    })?;
     Ok(n == 1)
 }
 
-pub async fn remove_organization(tx: &mut Tx, community_id: i64, organization_id: i64) -> Result<bool> {
-    let n = on_tx!(tx, |c| sqlx::query(
+pub async fn remove_organization(
+    tx: &mut Tx,
+    community_id: i64,
+    organization_id: i64,
+) -> Result<bool> {
+    let n = on_tx!(tx, |c| {
+        sqlx::query(
         "UPDATE community_organizations SET left_at = $1 WHERE community_id = $2 AND organization_id = $3 AND left_at IS NULL"
     )
     .bind(now())
@@ -289,13 +370,20 @@ pub async fn remove_organization(tx: &mut Tx, community_id: i64, organization_id
     .bind(organization_id)
     .execute(c)
     .await
-    .map(|r| r.rows_affected()))?;
+    .map(|r| r.rows_affected())
+    })?;
     Ok(n == 1)
 }
 
 /// Adds a person as a current member; false when already one.
-pub async fn add_person(tx: &mut Tx, community_id: i64, person_id: i64, by: Option<i64>) -> Result<bool> {
-    let n = on_tx!(tx, |c| sqlx::query(
+pub async fn add_person(
+    tx: &mut Tx,
+    community_id: i64,
+    person_id: i64,
+    by: Option<i64>,
+) -> Result<bool> {
+    let n = on_tx!(tx, |c| {
+        sqlx::query(
         "INSERT INTO community_people (community_id, person_id, joined_at, added_by) VALUES ($1, $2, $3, $4)
          ON CONFLICT (community_id, person_id) WHERE left_at IS NULL DO NOTHING"
     )
@@ -305,7 +393,8 @@ pub async fn add_person(tx: &mut Tx, community_id: i64, person_id: i64, by: Opti
     .bind(by)
     .execute(c)
     .await
-    .map(|r| r.rows_affected()))?;
+    .map(|r| r.rows_affected())
+    })?;
     Ok(n == 1)
 }
 
@@ -331,8 +420,15 @@ pub async fn remove_person(tx: &mut Tx, community_id: i64, person_id: i64) -> Re
 }
 
 /// Starts a role term; false when the person already holds that role.
-pub async fn assign_role(tx: &mut Tx, community_id: i64, person_id: i64, role: Role, by: Option<i64>) -> Result<bool> {
-    let n = on_tx!(tx, |c| sqlx::query(
+pub async fn assign_role(
+    tx: &mut Tx,
+    community_id: i64,
+    person_id: i64,
+    role: Role,
+    by: Option<i64>,
+) -> Result<bool> {
+    let n = on_tx!(tx, |c| {
+        sqlx::query(
         "INSERT INTO community_roles (community_id, person_id, role, starts_at, assigned_by) VALUES ($1, $2, $3, $4, $5)
          ON CONFLICT (community_id, person_id, role) WHERE ends_at IS NULL DO NOTHING"
     )
@@ -343,12 +439,14 @@ pub async fn assign_role(tx: &mut Tx, community_id: i64, person_id: i64, role: R
     .bind(by)
     .execute(c)
     .await
-    .map(|r| r.rows_affected()))?;
+    .map(|r| r.rows_affected())
+    })?;
     Ok(n == 1)
 }
 
 pub async fn end_role(tx: &mut Tx, community_id: i64, person_id: i64, role: Role) -> Result<bool> {
-    let n = on_tx!(tx, |c| sqlx::query(
+    let n = on_tx!(tx, |c| {
+        sqlx::query(
         "UPDATE community_roles SET ends_at = $1 WHERE community_id = $2 AND person_id = $3 AND role = $4 AND ends_at IS NULL"
     )
     .bind(now())
@@ -357,18 +455,21 @@ pub async fn end_role(tx: &mut Tx, community_id: i64, person_id: i64, role: Role
     .bind(role.as_str())
     .execute(c)
     .await
-    .map(|r| r.rows_affected()))?;
+    .map(|r| r.rows_affected())
+    })?;
     Ok(n == 1)
 }
 
 /// How many people currently hold a managing role (leader, co-leader, convener).
 pub async fn count_managers(tx: &mut Tx, community_id: i64) -> Result<i64> {
-    Ok(on_tx!(tx, |c| sqlx::query_scalar(
+    Ok(on_tx!(tx, |c| {
+        sqlx::query_scalar(
         "SELECT COUNT(DISTINCT person_id) FROM community_roles WHERE community_id = $1 AND ends_at IS NULL AND role IN ('leader', 'co-leader', 'convener')"
     )
     .bind(community_id)
     .fetch_one(c)
-    .await)?)
+    .await
+    })?)
 }
 
 #[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
@@ -403,34 +504,51 @@ pub async fn history(db: &Db, community_id: i64, req: PageReq) -> Result<Page<Me
         .await?;
         (total, items)
     });
-    Ok(Page { items, page: req.page, per_page: req.per_page, total })
+    Ok(Page {
+        items,
+        page: req.page,
+        per_page: req.per_page,
+        total,
+    })
 }
 
 pub async fn count(db: &Db) -> Result<i64> {
-    Ok(on!(db, |p| sqlx::query_scalar("SELECT COUNT(*) FROM communities").fetch_one(p).await)?)
+    Ok(on!(db, |p| sqlx::query_scalar(
+        "SELECT COUNT(*) FROM communities"
+    )
+    .fetch_one(p)
+    .await)?)
 }
 
 /// Whether a person currently holds a managing role (leader, co-leader, convener) anywhere.
 pub async fn manages_any(db: &Db, person_id: i64) -> Result<bool> {
-    let n: i64 = on!(db, |p| sqlx::query_scalar(
+    let n: i64 = on!(db, |p| {
+        sqlx::query_scalar(
         "SELECT COUNT(*) FROM community_roles WHERE person_id = $1 AND ends_at IS NULL AND role IN ('leader', 'co-leader', 'convener')"
     )
     .bind(person_id)
     .fetch_one(p)
-    .await)?;
+    .await
+    })?;
     Ok(n > 0)
 }
 
 /// The communities an organization currently belongs to (at most `limit`).
-pub async fn of_organization(db: &Db, organization_id: i64, limit: i64) -> Result<Vec<(String, String, String)>> {
-    Ok(on!(db, |p| sqlx::query_as(
+pub async fn of_organization(
+    db: &Db,
+    organization_id: i64,
+    limit: i64,
+) -> Result<Vec<(String, String, String)>> {
+    Ok(on!(db, |p| {
+        sqlx::query_as(
         "SELECT c.slug, c.name, c.visibility FROM community_organizations co JOIN communities c ON c.id = co.community_id
          WHERE co.organization_id = $1 AND co.left_at IS NULL AND c.archived_at IS NULL ORDER BY c.name_key LIMIT $2"
     )
     .bind(organization_id)
     .bind(limit)
     .fetch_all(p)
-    .await)?)
+    .await
+    })?)
 }
 
 impl Community {

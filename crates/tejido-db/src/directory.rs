@@ -37,7 +37,8 @@ pub struct OrgFilter {
 
 pub async fn insert_organization(tx: &mut Tx, o: &OrganizationInput) -> Result<i64> {
     let t = now();
-    Ok(on_tx!(tx, |c| sqlx::query_scalar(
+    Ok(on_tx!(tx, |c| {
+        sqlx::query_scalar(
         "INSERT INTO organizations (name, name_key, acronym, kind, state_code, municipality, themes, expertise, needs, website, description, created_at, updated_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12) RETURNING id"
     )
@@ -54,11 +55,13 @@ pub async fn insert_organization(tx: &mut Tx, o: &OrganizationInput) -> Result<i
     .bind(&o.description)
     .bind(t)
     .fetch_one(c)
-    .await)?)
+    .await
+    })?)
 }
 
 pub async fn update_organization(tx: &mut Tx, id: i64, o: &OrganizationInput) -> Result<bool> {
-    let n = on_tx!(tx, |c| sqlx::query(
+    let n = on_tx!(tx, |c| {
+        sqlx::query(
         "UPDATE organizations SET name = $1, name_key = $2, acronym = $3, kind = $4, state_code = $5, municipality = $6, themes = $7,
          expertise = $8, needs = $9, website = $10, description = $11, updated_at = $12 WHERE id = $13"
     )
@@ -77,26 +80,32 @@ pub async fn update_organization(tx: &mut Tx, id: i64, o: &OrganizationInput) ->
     .bind(id)
     .execute(c)
     .await
-    .map(|r| r.rows_affected()))?;
+    .map(|r| r.rows_affected())
+    })?;
     Ok(n == 1)
 }
 
 /// Archives (or restores) an organization; history that points at it stays intact.
 pub async fn set_organization_archived(tx: &mut Tx, id: i64, archived: bool) -> Result<bool> {
     let at = archived.then(now);
-    let n = on_tx!(tx, |c| sqlx::query("UPDATE organizations SET archived_at = $1, updated_at = $2 WHERE id = $3")
-        .bind(at)
-        .bind(now())
-        .bind(id)
-        .execute(c)
-        .await
-        .map(|r| r.rows_affected()))?;
+    let n = on_tx!(tx, |c| sqlx::query(
+        "UPDATE organizations SET archived_at = $1, updated_at = $2 WHERE id = $3"
+    )
+    .bind(at)
+    .bind(now())
+    .bind(id)
+    .execute(c)
+    .await
+    .map(|r| r.rows_affected()))?;
     Ok(n == 1)
 }
 
 pub async fn organization(db: &Db, id: i64) -> Result<Option<Organization>> {
     let sql = format!("SELECT {ORG_COLS} FROM organizations WHERE id = $1");
-    Ok(on!(db, |p| sqlx::query_as(&sql).bind(id).fetch_optional(p).await)?)
+    Ok(on!(db, |p| sqlx::query_as(&sql)
+        .bind(id)
+        .fetch_optional(p)
+        .await)?)
 }
 
 /// Builds the WHERE clause for a filter; the binds are appended in placeholder order.
@@ -109,7 +118,10 @@ fn org_where(f: &OrgFilter, binds: &mut Vec<String>) -> String {
         binds.push(like_pattern(q));
         let n = binds.len();
         binds.push(like_pattern(q));
-        w.push(format!("(name_key LIKE ${n} ESCAPE '\\' OR LOWER(COALESCE(acronym, '')) LIKE ${} ESCAPE '\\')", n + 1));
+        w.push(format!(
+            "(name_key LIKE ${n} ESCAPE '\\' OR LOWER(COALESCE(acronym, '')) LIKE ${} ESCAPE '\\')",
+            n + 1
+        ));
     }
     if let Some(k) = f.kind.as_deref().filter(|k| !k.is_empty()) {
         binds.push(k.to_owned());
@@ -126,12 +138,20 @@ fn org_where(f: &OrgFilter, binds: &mut Vec<String>) -> String {
     }
 }
 
-pub async fn list_organizations(db: &Db, f: &OrgFilter, req: PageReq) -> Result<Page<Organization>> {
+pub async fn list_organizations(
+    db: &Db,
+    f: &OrgFilter,
+    req: PageReq,
+) -> Result<Page<Organization>> {
     let mut binds = Vec::new();
     let wh = org_where(f, &mut binds);
     let count_sql = format!("SELECT COUNT(*) FROM organizations {wh}");
     let n = binds.len();
-    let sql = format!("SELECT {ORG_COLS} FROM organizations {wh} ORDER BY name_key, id LIMIT ${} OFFSET ${}", n + 1, n + 2);
+    let sql = format!(
+        "SELECT {ORG_COLS} FROM organizations {wh} ORDER BY name_key, id LIMIT ${} OFFSET ${}",
+        n + 1,
+        n + 2
+    );
     let (total, items) = on!(db, |p| {
         let mut cq = sqlx::query_scalar::<_, i64>(&count_sql);
         let mut q = sqlx::query_as::<_, Organization>(&sql);
@@ -143,19 +163,30 @@ pub async fn list_organizations(db: &Db, f: &OrgFilter, req: PageReq) -> Result<
         let items = q.bind(req.limit()).bind(req.offset()).fetch_all(p).await?;
         (total, items)
     });
-    Ok(Page { items, page: req.page, per_page: req.per_page, total })
+    Ok(Page {
+        items,
+        page: req.page,
+        per_page: req.per_page,
+        total,
+    })
 }
 
 /// Id and name of every active organization matching `q` (for pickers), at most `limit`.
-pub async fn organization_choices(db: &Db, q: Option<&str>, limit: i64) -> Result<Vec<(i64, String)>> {
+pub async fn organization_choices(
+    db: &Db,
+    q: Option<&str>,
+    limit: i64,
+) -> Result<Vec<(i64, String)>> {
     let pat = like_pattern(q.unwrap_or(""));
-    Ok(on!(db, |p| sqlx::query_as(
+    Ok(on!(db, |p| {
+        sqlx::query_as(
         "SELECT id, name FROM organizations WHERE archived_at IS NULL AND name_key LIKE $1 ESCAPE '\\' ORDER BY name_key LIMIT $2"
     )
     .bind(&pat)
     .bind(limit)
     .fetch_all(p)
-    .await)?)
+    .await
+    })?)
 }
 
 #[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
@@ -186,7 +217,8 @@ pub struct PersonFilter {
 
 pub async fn insert_person(tx: &mut Tx, p: &PersonInput) -> Result<i64> {
     let t = now();
-    Ok(on_tx!(tx, |c| sqlx::query_scalar(
+    Ok(on_tx!(tx, |c| {
+        sqlx::query_scalar(
         "INSERT INTO people (full_name, name_key, email, organization_id, position_level, position_title, youth, gender, created_at, updated_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id"
     )
@@ -200,11 +232,13 @@ pub async fn insert_person(tx: &mut Tx, p: &PersonInput) -> Result<i64> {
     .bind(&p.gender)
     .bind(t)
     .fetch_one(c)
-    .await)?)
+    .await
+    })?)
 }
 
 pub async fn update_person(tx: &mut Tx, id: i64, p: &PersonInput) -> Result<bool> {
-    let n = on_tx!(tx, |c| sqlx::query(
+    let n = on_tx!(tx, |c| {
+        sqlx::query(
         "UPDATE people SET full_name = $1, name_key = $2, email = $3, organization_id = $4, position_level = $5, position_title = $6,
          youth = $7, gender = $8, updated_at = $9 WHERE id = $10"
     )
@@ -220,25 +254,31 @@ pub async fn update_person(tx: &mut Tx, id: i64, p: &PersonInput) -> Result<bool
     .bind(id)
     .execute(c)
     .await
-    .map(|r| r.rows_affected()))?;
+    .map(|r| r.rows_affected())
+    })?;
     Ok(n == 1)
 }
 
 pub async fn set_person_archived(tx: &mut Tx, id: i64, archived: bool) -> Result<bool> {
     let at = archived.then(now);
-    let n = on_tx!(tx, |c| sqlx::query("UPDATE people SET archived_at = $1, updated_at = $2 WHERE id = $3")
-        .bind(at)
-        .bind(now())
-        .bind(id)
-        .execute(c)
-        .await
-        .map(|r| r.rows_affected()))?;
+    let n = on_tx!(tx, |c| sqlx::query(
+        "UPDATE people SET archived_at = $1, updated_at = $2 WHERE id = $3"
+    )
+    .bind(at)
+    .bind(now())
+    .bind(id)
+    .execute(c)
+    .await
+    .map(|r| r.rows_affected()))?;
     Ok(n == 1)
 }
 
 pub async fn person(db: &Db, id: i64) -> Result<Option<Person>> {
     let sql = format!("SELECT {PERSON_COLS} FROM people p LEFT JOIN organizations o ON o.id = p.organization_id WHERE p.id = $1");
-    Ok(on!(db, |p| sqlx::query_as(&sql).bind(id).fetch_optional(p).await)?)
+    Ok(on!(db, |p| sqlx::query_as(&sql)
+        .bind(id)
+        .fetch_optional(p)
+        .await)?)
 }
 
 pub async fn list_people(db: &Db, f: &PersonFilter, req: PageReq) -> Result<Page<Person>> {
@@ -256,7 +296,11 @@ pub async fn list_people(db: &Db, f: &PersonFilter, req: PageReq) -> Result<Page
         n += 1;
         w.push(format!("p.organization_id = ${n}"));
     }
-    let wh = if w.is_empty() { String::new() } else { format!("WHERE {}", w.join(" AND ")) };
+    let wh = if w.is_empty() {
+        String::new()
+    } else {
+        format!("WHERE {}", w.join(" AND "))
+    };
     let count_sql = format!("SELECT COUNT(*) FROM people p {wh}");
     let sql = format!(
         "SELECT {PERSON_COLS} FROM people p LEFT JOIN organizations o ON o.id = p.organization_id {wh}
@@ -279,9 +323,18 @@ pub async fn list_people(db: &Db, f: &PersonFilter, req: PageReq) -> Result<Page
         let items = q.bind(req.limit()).bind(req.offset()).fetch_all(p).await?;
         (total, items)
     });
-    Ok(Page { items, page: req.page, per_page: req.per_page, total })
+    Ok(Page {
+        items,
+        page: req.page,
+        per_page: req.per_page,
+        total,
+    })
 }
 
 pub async fn count_organizations(db: &Db) -> Result<i64> {
-    Ok(on!(db, |p| sqlx::query_scalar("SELECT COUNT(*) FROM organizations").fetch_one(p).await)?)
+    Ok(on!(db, |p| sqlx::query_scalar(
+        "SELECT COUNT(*) FROM organizations"
+    )
+    .fetch_one(p)
+    .await)?)
 }

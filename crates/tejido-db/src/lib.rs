@@ -106,11 +106,16 @@ impl Db {
                 .connect_with(opts)
                 .await?;
             Ok(Db::Postgres(pool))
-        } else if let Some(path) = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")) {
+        } else if let Some(path) = url
+            .strip_prefix("sqlite://")
+            .or_else(|| url.strip_prefix("sqlite:"))
+        {
             let opts = if path == ":memory:" {
                 SqliteConnectOptions::from_str("sqlite::memory:")?
             } else {
-                SqliteConnectOptions::new().filename(path).create_if_missing(true)
+                SqliteConnectOptions::new()
+                    .filename(path)
+                    .create_if_missing(true)
             }
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Normal)
@@ -118,7 +123,10 @@ impl Db {
             .busy_timeout(Duration::from_secs(10));
             // An in-memory database exists once per connection: keep exactly one.
             let max = if path == ":memory:" { 1 } else { 8 };
-            let pool = SqlitePoolOptions::new().max_connections(max).connect_with(opts).await?;
+            let pool = SqlitePoolOptions::new()
+                .max_connections(max)
+                .connect_with(opts)
+                .await?;
             Ok(Db::Sqlite(pool))
         } else {
             Err(DbError::BadUrl(url.to_owned()))
@@ -141,7 +149,10 @@ impl Db {
 
     /// True when the database answers a trivial query.
     pub async fn ping(&self) -> bool {
-        let r: Result<i64, sqlx::Error> = on!(self, |p| sqlx::query_scalar("SELECT 1").fetch_one(p).await);
+        let r: Result<i64, sqlx::Error> =
+            on!(self, |p| sqlx::query_scalar("SELECT CAST(1 AS BIGINT)")
+                .fetch_one(p)
+                .await);
         r.is_ok()
     }
 

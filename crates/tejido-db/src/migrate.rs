@@ -37,18 +37,28 @@ pub async fn run(db: &Db) -> Result<usize> {
     if let Db::Postgres(p) = db {
         // Held on one connection for the whole run.
         let mut conn = p.acquire().await?;
-        sqlx::query("SELECT pg_advisory_lock(7215400001)").execute(&mut *conn).await?;
+        sqlx::query("SELECT pg_advisory_lock(7215400001)")
+            .execute(&mut *conn)
+            .await?;
         let r = apply(db).await;
-        sqlx::query("SELECT pg_advisory_unlock(7215400001)").execute(&mut *conn).await?;
+        sqlx::query("SELECT pg_advisory_unlock(7215400001)")
+            .execute(&mut *conn)
+            .await?;
         return r;
     }
     apply(db).await
 }
 
 async fn apply(db: &Db) -> Result<usize> {
-    on!(db, |p| sqlx::query(CREATE_TABLE).execute(p).await.map(|r| r.rows_affected()))?;
-    let applied: Vec<(i64, String)> =
-        on!(db, |p| sqlx::query_as("SELECT version, checksum FROM schema_migrations ORDER BY version").fetch_all(p).await)?;
+    on!(db, |p| sqlx::query(CREATE_TABLE)
+        .execute(p)
+        .await
+        .map(|r| r.rows_affected()))?;
+    let applied: Vec<(i64, String)> = on!(db, |p| sqlx::query_as(
+        "SELECT version, checksum FROM schema_migrations ORDER BY version"
+    )
+    .fetch_all(p)
+    .await)?;
     let mut count = 0;
     for m in MIGRATIONS {
         let sql = match db {
@@ -87,16 +97,27 @@ mod tests {
     #[test]
     fn folders_in_lockstep() {
         let dir = |b: &str| {
-            let mut v: Vec<String> = std::fs::read_dir(format!("{}/migrations/{b}", env!("CARGO_MANIFEST_DIR")))
-                .map(|d| d.filter_map(|e| e.ok()).map(|e| e.file_name().to_string_lossy().into_owned()).collect())
-                .unwrap_or_default();
+            let mut v: Vec<String> =
+                std::fs::read_dir(format!("{}/migrations/{b}", env!("CARGO_MANIFEST_DIR")))
+                    .map(|d| {
+                        d.filter_map(|e| e.ok())
+                            .map(|e| e.file_name().to_string_lossy().into_owned())
+                            .collect()
+                    })
+                    .unwrap_or_default();
             v.sort();
             v
         };
         let (s, p) = (dir("sqlite"), dir("postgres"));
         assert_eq!(s, p, "migration folders differ");
-        let listed: Vec<String> = MIGRATIONS.iter().map(|m| format!("{}.sql", m.name)).collect();
-        assert_eq!(s, listed, "every migration file must be listed in MIGRATIONS, in order");
+        let listed: Vec<String> = MIGRATIONS
+            .iter()
+            .map(|m| format!("{}.sql", m.name))
+            .collect();
+        assert_eq!(
+            s, listed,
+            "every migration file must be listed in MIGRATIONS, in order"
+        );
         for (i, m) in MIGRATIONS.iter().enumerate() {
             assert_eq!(m.version, i as i64 + 1);
             assert!(m.name.starts_with(&format!("{:04}_", m.version)));

@@ -35,7 +35,11 @@ impl Drop for TempDir {
 
 fn unique(prefix: &str) -> String {
     use rand::Rng;
-    format!("{prefix}_{}_{:08x}", std::process::id(), rand::thread_rng().gen::<u32>())
+    format!(
+        "{prefix}_{}_{:08x}",
+        std::process::id(),
+        rand::thread_rng().gen::<u32>()
+    )
 }
 
 /// Runs the same async test body on SQLite and on PostgreSQL.
@@ -71,12 +75,16 @@ impl TestApp {
     /// A fresh database on the server at `TEJIDO_TEST_PG_URL`. Fails loudly when unset: storage
     /// tests must run on both backends (`scripts/test` starts a throwaway server).
     pub async fn postgres() -> TestApp {
-        let admin_url = std::env::var("TEJIDO_TEST_PG_URL")
-            .expect("TEJIDO_TEST_PG_URL is not set: run scripts/test, which starts a throwaway PostgreSQL");
+        let admin_url = std::env::var("TEJIDO_TEST_PG_URL").expect(
+            "TEJIDO_TEST_PG_URL is not set: run scripts/test, which starts a throwaway PostgreSQL",
+        );
         let name = unique("tejido_test");
         let admin = Db::connect(&admin_url).await.unwrap();
         if let Db::Postgres(p) = &admin {
-            sqlx::query(&format!("CREATE DATABASE {name}")).execute(p).await.unwrap();
+            sqlx::query(&format!("CREATE DATABASE {name}"))
+                .execute(p)
+                .await
+                .unwrap();
         }
         admin.close().await;
         let (base, _) = admin_url.rsplit_once('/').unwrap();
@@ -86,19 +94,37 @@ impl TestApp {
 
     async fn with_db(db: Db, dir: Option<TempDir>) -> TestApp {
         tejido_db::migrate::run(&db).await.unwrap();
-        let state = AppState::new(db.clone(), WebConfig::new("http://localhost", b"test secret key, not for production".to_vec())).unwrap();
+        let state = AppState::new(
+            db.clone(),
+            WebConfig::new(
+                "http://localhost",
+                b"test secret key, not for production".to_vec(),
+            ),
+        )
+        .unwrap();
         let router = tejido_web::router(state.clone());
-        TestApp { db, router, state, _sqlite_dir: dir }
+        TestApp {
+            db,
+            router,
+            state,
+            _sqlite_dir: dir,
+        }
     }
 
     pub fn client(&self) -> Client {
-        Client { router: self.router.clone(), cookies: Arc::new(Mutex::new(HashMap::new())), lang: None }
+        Client {
+            router: self.router.clone(),
+            cookies: Arc::new(Mutex::new(HashMap::new())),
+            lang: None,
+        }
     }
 
     /// Creates an account with a person in the directory; returns (user id, person id).
     pub async fn user(&self, email: &str, admin: bool) -> (i64, i64) {
         static HASH: OnceLock<String> = OnceLock::new();
-        let hash = HASH.get_or_init(|| tejido_web::auth::hash_password_blocking(PASSWORD).unwrap()).clone();
+        let hash = HASH
+            .get_or_init(|| tejido_web::auth::hash_password_blocking(PASSWORD).unwrap())
+            .clone();
         let mut tx = self.db.begin().await.unwrap();
         let person = tejido_core::directory::PersonInput {
             full_name: format!("Persona {email}"),
@@ -109,7 +135,9 @@ impl TestApp {
             youth: None,
             gender: None,
         };
-        let pid = tejido_db::directory::insert_person(&mut tx, &person).await.unwrap();
+        let pid = tejido_db::directory::insert_person(&mut tx, &person)
+            .await
+            .unwrap();
         let uid = tejido_db::accounts::insert_user(
             &mut tx,
             &tejido_db::accounts::NewUser {
@@ -131,13 +159,28 @@ impl TestApp {
     pub async fn signed_in(&self, email: &str, admin: bool) -> (Client, i64, i64) {
         let (uid, pid) = self.user(email, admin).await;
         let c = self.client();
-        let r = c.post_form("/login", &[("email", email), ("password", PASSWORD), ("next", "/")]).await;
-        assert_eq!(r.status, StatusCode::SEE_OTHER, "sign-in failed: {}", r.body);
+        let r = c
+            .post_form(
+                "/login",
+                &[("email", email), ("password", PASSWORD), ("next", "/")],
+            )
+            .await;
+        assert_eq!(
+            r.status,
+            StatusCode::SEE_OTHER,
+            "sign-in failed: {}",
+            r.body
+        );
         (c, uid, pid)
     }
 
     /// Creates a community (private unless said) with `leader` as its leader; returns (id, slug).
-    pub async fn community(&self, name: &str, leader_person: i64, visibility: &str) -> (i64, String) {
+    pub async fn community(
+        &self,
+        name: &str,
+        leader_person: i64,
+        visibility: &str,
+    ) -> (i64, String) {
         let input = tejido_core::communities::CommunityForm {
             name: name.into(),
             purpose: "Aprender juntas".into(),
@@ -147,26 +190,54 @@ impl TestApp {
         .parse()
         .unwrap();
         let mut tx = self.db.begin().await.unwrap();
-        let (id, slug) = tejido_db::communities::insert(&mut tx, &input, None).await.unwrap();
-        tejido_db::communities::add_person(&mut tx, id, leader_person, None).await.unwrap();
-        tejido_db::communities::assign_role(&mut tx, id, leader_person, tejido_core::communities::Role::Leader, None).await.unwrap();
+        let (id, slug) = tejido_db::communities::insert(&mut tx, &input, None)
+            .await
+            .unwrap();
+        tejido_db::communities::add_person(&mut tx, id, leader_person, None)
+            .await
+            .unwrap();
+        tejido_db::communities::assign_role(
+            &mut tx,
+            id,
+            leader_person,
+            tejido_core::communities::Role::Leader,
+            None,
+        )
+        .await
+        .unwrap();
         tx.commit().await.unwrap();
         (id, slug)
     }
 
-    pub async fn add_member(&self, community: i64, person: i64, role: tejido_core::communities::Role) {
+    pub async fn add_member(
+        &self,
+        community: i64,
+        person: i64,
+        role: tejido_core::communities::Role,
+    ) {
         let mut tx = self.db.begin().await.unwrap();
-        tejido_db::communities::add_person(&mut tx, community, person, None).await.unwrap();
-        tejido_db::communities::assign_role(&mut tx, community, person, role, None).await.unwrap();
+        tejido_db::communities::add_person(&mut tx, community, person, None)
+            .await
+            .unwrap();
+        tejido_db::communities::assign_role(&mut tx, community, person, role, None)
+            .await
+            .unwrap();
         tx.commit().await.unwrap();
     }
 
     pub async fn organization(&self, name: &str) -> i64 {
-        let input = tejido_core::directory::OrganizationForm { name: name.into(), kind: "cso".into(), state_code: "20".into(), ..Default::default() }
-            .parse()
-            .unwrap();
+        let input = tejido_core::directory::OrganizationForm {
+            name: name.into(),
+            kind: "cso".into(),
+            state_code: "20".into(),
+            ..Default::default()
+        }
+        .parse()
+        .unwrap();
         let mut tx = self.db.begin().await.unwrap();
-        let id = tejido_db::directory::insert_organization(&mut tx, &input).await.unwrap();
+        let id = tejido_db::directory::insert_organization(&mut tx, &input)
+            .await
+            .unwrap();
         tx.commit().await.unwrap();
         id
     }
@@ -182,7 +253,11 @@ impl TestApp {
 
     /// The newest e-mail to `to`.
     pub async fn last_mail(&self, to: &str) -> Option<tejido_db::outbox::Mail> {
-        tejido_db::outbox::recent_to(&self.db, to, 1).await.unwrap().into_iter().next()
+        tejido_db::outbox::recent_to(&self.db, to, 1)
+            .await
+            .unwrap()
+            .into_iter()
+            .next()
     }
 }
 
@@ -202,7 +277,9 @@ pub struct Resp {
 
 impl Resp {
     pub fn location(&self) -> Option<&str> {
-        self.headers.get(header::LOCATION).and_then(|v| v.to_str().ok())
+        self.headers
+            .get(header::LOCATION)
+            .and_then(|v| v.to_str().ok())
     }
     pub fn json(&self) -> serde_json::Value {
         serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
@@ -228,9 +305,23 @@ pub fn urlencode(s: &str) -> String {
 }
 
 impl Client {
-    pub async fn request(&self, method: Method, path: &str, content_type: Option<&str>, body: Vec<u8>, extra: &[(&str, &str)]) -> Resp {
+    pub async fn request(
+        &self,
+        method: Method,
+        path: &str,
+        content_type: Option<&str>,
+        body: Vec<u8>,
+        extra: &[(&str, &str)],
+    ) -> Resp {
         let mut b = Request::builder().method(method).uri(path);
-        let cookie: String = self.cookies.lock().unwrap().iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ");
+        let cookie: String = self
+            .cookies
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ");
         if !cookie.is_empty() {
             b = b.header(header::COOKIE, cookie);
         }
@@ -243,7 +334,12 @@ impl Client {
         for (k, v) in extra {
             b = b.header(*k, *v);
         }
-        let resp = self.router.clone().oneshot(b.body(Body::from(body)).unwrap()).await.unwrap();
+        let resp = self
+            .router
+            .clone()
+            .oneshot(b.body(Body::from(body)).unwrap())
+            .await
+            .unwrap();
         let status = resp.status();
         let headers = resp.headers().clone();
         for sc in headers.get_all(header::SET_COOKIE) {
@@ -259,7 +355,11 @@ impl Client {
             }
         }
         let bytes = resp.into_body().collect().await.unwrap().to_bytes();
-        Resp { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
+        Resp {
+            status,
+            headers,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+        }
     }
 
     pub async fn get(&self, path: &str) -> Resp {
@@ -285,11 +385,35 @@ impl Client {
 
     /// Posts exactly these fields (no token added).
     pub async fn post_raw(&self, path: &str, fields: &[(&str, &str)]) -> Resp {
-        let body = fields.iter().map(|(k, v)| format!("{}={}", urlencode(k), urlencode(v))).collect::<Vec<_>>().join("&");
-        self.request(Method::POST, path, Some("application/x-www-form-urlencoded"), body.into_bytes(), &[]).await
+        let body = fields
+            .iter()
+            .map(|(k, v)| format!("{}={}", urlencode(k), urlencode(v)))
+            .collect::<Vec<_>>()
+            .join("&");
+        self.request(
+            Method::POST,
+            path,
+            Some("application/x-www-form-urlencoded"),
+            body.into_bytes(),
+            &[],
+        )
+        .await
     }
 
-    pub async fn json(&self, method: Method, path: &str, body: &serde_json::Value, extra: &[(&str, &str)]) -> Resp {
-        self.request(method, path, Some("application/json"), serde_json::to_vec(body).unwrap(), extra).await
+    pub async fn json(
+        &self,
+        method: Method,
+        path: &str,
+        body: &serde_json::Value,
+        extra: &[(&str, &str)],
+    ) -> Resp {
+        self.request(
+            method,
+            path,
+            Some("application/json"),
+            serde_json::to_vec(body).unwrap(),
+            extra,
+        )
+        .await
     }
 }

@@ -39,11 +39,16 @@ pub struct Ctx {
     pub by_token: bool,
     /// Path and query of this request (for "back to" links and the language switch).
     pub path: String,
+    /// The peer address, when served over TCP (behind a proxy this is the proxy).
+    pub client_ip: Option<std::net::IpAddr>,
 }
 
 impl Ctx {
     pub fn tr(&self) -> Tr<'_> {
-        Tr { i18n: &self.state.i18n, locale: self.locale }
+        Tr {
+            i18n: &self.state.i18n,
+            locale: self.locale,
+        }
     }
     pub fn t(&self, id: &str) -> String {
         self.tr().t(id)
@@ -82,10 +87,18 @@ impl Ctx {
         self.user.as_ref().map(|u| u.id)
     }
     pub fn display_name(&self) -> String {
-        self.user.as_ref().map(|u| u.display_name.clone()).unwrap_or_default()
+        self.user
+            .as_ref()
+            .map(|u| u.display_name.clone())
+            .unwrap_or_default()
     }
     pub fn date(&self, at: &chrono::DateTime<chrono::Utc>) -> String {
-        self.tr().date(at, tejido_core::communities::DEFAULT_TIME_ZONE)
+        self.tr()
+            .date(at, tejido_core::communities::DEFAULT_TIME_ZONE)
+    }
+    /// A date in a community's time zone.
+    pub fn date_in(&self, at: &chrono::DateTime<chrono::Utc>, tz: &str) -> String {
+        self.tr().date(at, tz)
     }
     pub fn nav_current(&self, prefix: &str) -> bool {
         if prefix == "/" {
@@ -99,7 +112,13 @@ impl Ctx {
 impl FromRequestParts<AppState> for Ctx {
     type Rejection = AppError;
     async fn from_request_parts(parts: &mut Parts, _: &AppState) -> Result<Self, Self::Rejection> {
-        parts.extensions.get::<Ctx>().cloned().ok_or(AppError::Internal(anyhow::anyhow!("context middleware missing")))
+        parts
+            .extensions
+            .get::<Ctx>()
+            .cloned()
+            .ok_or(AppError::Internal(anyhow::anyhow!(
+                "context middleware missing"
+            )))
     }
 }
 
@@ -123,7 +142,13 @@ pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
 }
 
 /// A `Set-Cookie` value with the flags every Tejido cookie carries.
-pub fn set_cookie(state: &AppState, name: &str, value: &str, max_age_secs: i64, http_only: bool) -> HeaderValue {
+pub fn set_cookie(
+    state: &AppState,
+    name: &str,
+    value: &str,
+    max_age_secs: i64,
+    http_only: bool,
+) -> HeaderValue {
     let mut s = format!("{name}={value}; Path=/; SameSite=Lax; Max-Age={max_age_secs}");
     if http_only {
         s.push_str("; HttpOnly");
@@ -144,7 +169,11 @@ pub fn random_token() -> String {
 fn hmac_hex(key: &[u8], msg: &str) -> String {
     let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(key).unwrap_or_else(|_| unreachable_key());
     mac.update(msg.as_bytes());
-    mac.finalize().into_bytes().iter().map(|x| format!("{x:02x}")).collect()
+    mac.finalize()
+        .into_bytes()
+        .iter()
+        .map(|x| format!("{x:02x}"))
+        .collect()
 }
 
 fn unreachable_key() -> Hmac<Sha256> {
@@ -154,12 +183,19 @@ fn unreachable_key() -> Hmac<Sha256> {
 
 /// Constant-time comparison of two tokens.
 pub fn same(a: &str, b: &str) -> bool {
-    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
 }
 
 fn wants_json(path: &str, headers: &HeaderMap) -> bool {
     path.starts_with("/api/")
-        || headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|a| a.starts_with("application/json"))
+        || headers
+            .get(header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|a| a.starts_with("application/json"))
 }
 
 /// The origin check: a browser's cross-site POST is refused even before the token is looked at.
@@ -172,8 +208,13 @@ fn origin_ok(state: &AppState, headers: &HeaderMap) -> bool {
     match headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
         None => true,
         Some(o) => {
-            let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or("");
-            o == state.config.base_url || o == format!("http://{host}") || o == format!("https://{host}")
+            let host = headers
+                .get(header::HOST)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("");
+            o == state.config.base_url
+                || o == format!("http://{host}")
+                || o == format!("https://{host}")
         }
     }
 }
@@ -188,7 +229,11 @@ pub async fn middleware(State(state): State<AppState>, req: Request, next: Next)
 async fn run(state: AppState, req: Request, next: Next) -> Result<Response, AppError> {
     let (mut parts, body) = req.into_parts();
     let headers = &parts.headers;
-    let path = parts.uri.path_and_query().map(|p| p.as_str().to_owned()).unwrap_or_else(|| "/".into());
+    let path = parts
+        .uri
+        .path_and_query()
+        .map(|p| p.as_str().to_owned())
+        .unwrap_or_else(|| "/".into());
     let is_api = parts.uri.path().starts_with("/api/");
 
     // Who is asking.
@@ -200,7 +245,12 @@ async fn run(state: AppState, req: Request, next: Next) -> Result<Response, AppE
         if let Some((s, u)) = tejido_db::accounts::session_user(&state.db, &raw).await? {
             let now = tejido_db::now();
             if now - s.last_seen_at > chrono::Duration::minutes(5) {
-                tejido_db::accounts::touch_session(&state.db, &raw, now + chrono::Duration::days(SESSION_DAYS)).await?;
+                tejido_db::accounts::touch_session(
+                    &state.db,
+                    &raw,
+                    now + chrono::Duration::days(SESSION_DAYS),
+                )
+                .await?;
             }
             csrf = s.csrf_token;
             user = Some(Arc::new(u));
@@ -226,7 +276,9 @@ async fn run(state: AppState, req: Request, next: Next) -> Result<Response, AppE
     // Anonymous visitors get a random cookie; their form token is derived from it.
     let mut new_anon_cookie = None;
     if user.is_none() {
-        let anon = match cookie(headers, ANON_CSRF_COOKIE).filter(|v| v.len() == 64 && v.bytes().all(|b| b.is_ascii_hexdigit())) {
+        let anon = match cookie(headers, ANON_CSRF_COOKIE)
+            .filter(|v| v.len() == 64 && v.bytes().all(|b| b.is_ascii_hexdigit()))
+        {
             Some(v) => v,
             None => {
                 let v = random_token();
@@ -241,12 +293,34 @@ async fn run(state: AppState, req: Request, next: Next) -> Result<Response, AppE
         .as_ref()
         .and_then(|u| u.locale.as_deref())
         .and_then(Locale::parse)
-        .or_else(|| cookie(headers, LANG_COOKIE).as_deref().and_then(Locale::parse))
+        .or_else(|| {
+            cookie(headers, LANG_COOKIE)
+                .as_deref()
+                .and_then(Locale::parse)
+        })
         .unwrap_or_else(|| {
-            Locale::from_accept_language(headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).unwrap_or(""))
+            Locale::from_accept_language(
+                headers
+                    .get(header::ACCEPT_LANGUAGE)
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or(""),
+            )
         });
 
-    let ctx = Ctx { state: state.clone(), user, locale, csrf, session, by_token, path: path.clone() };
+    let client_ip = parts
+        .extensions
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|c| c.0.ip());
+    let ctx = Ctx {
+        state: state.clone(),
+        user,
+        locale,
+        csrf,
+        session,
+        by_token,
+        path: path.clone(),
+        client_ip,
+    };
     let json = wants_json(&path, &parts.headers);
 
     // CSRF: every state-changing request made with a cookie must prove it came from our form.
@@ -257,7 +331,11 @@ async fn run(state: AppState, req: Request, next: Next) -> Result<Response, AppE
             if !origin_ok(&state, &parts.headers) {
                 return Err(AppError::Csrf);
             }
-            let header_tok = parts.headers.get("x-csrf-token").and_then(|v| v.to_str().ok()).map(str::to_owned);
+            let header_tok = parts
+                .headers
+                .get("x-csrf-token")
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned);
             let (tok, rebuilt) = match header_tok {
                 Some(t) => (Some(t), None),
                 None => {
@@ -299,9 +377,15 @@ async fn run(state: AppState, req: Request, next: Next) -> Result<Response, AppE
     let mut resp = render_error(&ctx, json, resp);
 
     let h = resp.headers_mut();
-    let is_html = h.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| v.starts_with("text/html"));
+    let is_html = h
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
     if let Some(v) = new_anon_cookie.filter(|_| is_html) {
-        h.append(header::SET_COOKIE, set_cookie(&state, ANON_CSRF_COOKIE, &v, 60 * 60 * 24 * 30, true));
+        h.append(
+            header::SET_COOKIE,
+            set_cookie(&state, ANON_CSRF_COOKIE, &v, 60 * 60 * 24 * 30, true),
+        );
     }
     h.insert(
         header::CONTENT_SECURITY_POLICY,
@@ -309,15 +393,24 @@ async fn run(state: AppState, req: Request, next: Next) -> Result<Response, AppE
             "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'; object-src 'none'",
         ),
     );
-    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("same-origin"),
+    );
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     if !h.contains_key(header::CACHE_CONTROL) {
         // Pages can hold sensitive data: never kept by shared caches or the back button's disk.
         h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
     if state.config.secure_cookies {
-        h.insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=31536000"));
+        h.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000"),
+        );
     }
     Ok(resp)
 }
@@ -331,7 +424,9 @@ fn form_field(body: &[u8], name: &str) -> Option<String> {
 /// Turns a bare error response (status + [`RenderError`]) into a page or JSON in the user's
 /// language; other responses pass through.
 fn render_error(ctx: &Ctx, json: bool, resp: Response) -> Response {
-    let Some(err) = resp.extensions().get::<RenderError>().cloned() else { return resp };
+    let Some(err) = resp.extensions().get::<RenderError>().cloned() else {
+        return resp;
+    };
     let message = ctx.t(err.code);
     let mut out = if json {
         let mut v = serde_json::json!({ "error": err.code, "message": message });
@@ -345,10 +440,18 @@ fn render_error(ctx: &Ctx, json: bool, resp: Response) -> Response {
         (err.status, axum::Json(v)).into_response()
     } else if err.status == StatusCode::UNAUTHORIZED {
         // A person who is not signed in is sent to sign in, and back here afterwards.
-        let next = if ctx.path.starts_with('/') { ctx.path.clone() } else { "/".into() };
+        let next = if ctx.path.starts_with('/') {
+            ctx.path.clone()
+        } else {
+            "/".into()
+        };
         crate::views::redirect(&format!("/login?next={}", crate::views::urlencode(&next)))
     } else {
-        let page = crate::views::ErrorPage { c: ctx.clone(), title: ctx.t(&format!("{}-title", err.code)), message };
+        let page = crate::views::ErrorPage {
+            c: ctx.clone(),
+            title: ctx.t(&format!("{}-title", err.code)),
+            message,
+        };
         (err.status, crate::views::html(&page)).into_response()
     };
     out.extensions_mut().insert(err);

@@ -77,7 +77,11 @@ impl IntoResponse for AppError {
             _ => None,
         };
         let mut r = self.status().into_response();
-        r.extensions_mut().insert(RenderError { status: self.status(), code: self.code(), fields });
+        r.extensions_mut().insert(RenderError {
+            status: self.status(),
+            code: self.code(),
+            fields,
+        });
         r
     }
 }

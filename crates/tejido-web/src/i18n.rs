@@ -42,9 +42,11 @@ impl I18n {
             let mut b = FluentBundle::new_concurrent(vec![lang]);
             b.set_use_isolating(false);
             for (i, src) in files.iter().enumerate() {
-                let res = FluentResource::try_new((*src).to_owned())
-                    .map_err(|(_, e)| anyhow::anyhow!("{}/{}.ftl: {:?}", loc.as_str(), FILES[i], e))?;
-                b.add_resource(res).map_err(|e| anyhow::anyhow!("{}/{}.ftl: {:?}", loc.as_str(), FILES[i], e))?;
+                let res = FluentResource::try_new((*src).to_owned()).map_err(|(_, e)| {
+                    anyhow::anyhow!("{}/{}.ftl: {:?}", loc.as_str(), FILES[i], e)
+                })?;
+                b.add_resource(res)
+                    .map_err(|e| anyhow::anyhow!("{}/{}.ftl: {:?}", loc.as_str(), FILES[i], e))?;
             }
             bundles.insert(loc.as_str(), b);
         }
@@ -52,23 +54,37 @@ impl I18n {
     }
 
     pub fn has(&self, locale: Locale, id: &str) -> bool {
-        self.bundles.get(locale.as_str()).is_some_and(|b| b.has_message(id))
+        self.bundles
+            .get(locale.as_str())
+            .is_some_and(|b| b.has_message(id))
     }
 
     /// The message `id` with `args`; a missing id shows itself (and a test forbids that).
     pub fn get(&self, locale: Locale, id: &str, args: &[(&str, &str)]) -> String {
-        let Some(b) = self.bundles.get(locale.as_str()) else { return id.to_owned() };
-        let Some(msg) = b.get_message(id) else { return id.to_owned() };
-        let Some(pattern) = msg.value() else { return id.to_owned() };
+        let Some(b) = self.bundles.get(locale.as_str()) else {
+            return id.to_owned();
+        };
+        let Some(msg) = b.get_message(id) else {
+            return id.to_owned();
+        };
+        let Some(pattern) = msg.value() else {
+            return id.to_owned();
+        };
         let mut fa = FluentArgs::new();
         for (k, v) in args {
             match v.parse::<f64>() {
-                Ok(n) if !v.is_empty() && v.chars().all(|c| c.is_ascii_digit() || c == '-') => fa.set(*k, FluentValue::from(n)),
+                Ok(n) if !v.is_empty() && v.chars().all(|c| c.is_ascii_digit() || c == '-') => {
+                    fa.set(*k, FluentValue::from(n))
+                }
                 _ => fa.set(*k, FluentValue::String(Cow::Owned((*v).to_owned()))),
             }
         }
         let mut errs = vec![];
-        let s = b.format_pattern(pattern, if args.is_empty() { None } else { Some(&fa) }, &mut errs);
+        let s = b.format_pattern(
+            pattern,
+            if args.is_empty() { None } else { Some(&fa) },
+            &mut errs,
+        );
         s.into_owned()
     }
 }
@@ -118,7 +134,7 @@ impl Tr<'_> {
         let s = n.unsigned_abs().to_string();
         let mut out = String::new();
         for (i, c) in s.chars().enumerate() {
-            if i > 0 && (s.len() - i) % 3 == 0 {
+            if i > 0 && (s.len() - i).is_multiple_of(3) {
                 out.push(',');
             }
             out.push(c);
@@ -153,7 +169,10 @@ mod tests {
             en.sort();
             let missing_en: Vec<_> = es.iter().filter(|x| !en.contains(x)).collect();
             let missing_es: Vec<_> = en.iter().filter(|x| !es.contains(x)).collect();
-            assert!(missing_en.is_empty() && missing_es.is_empty(), "{f}.ftl: missing in en {missing_en:?}, missing in es-MX {missing_es:?}");
+            assert!(
+                missing_en.is_empty() && missing_es.is_empty(),
+                "{f}.ftl: missing in en {missing_en:?}, missing in es-MX {missing_es:?}"
+            );
             let mut dedup = es.clone();
             dedup.dedup();
             assert_eq!(dedup.len(), es.len(), "{f}.ftl has a duplicate id");
@@ -201,18 +220,33 @@ mod tests {
                 }
             }
         }
-        assert!(missing.is_empty(), "missing messages:\n{}", missing.join("\n"));
+        assert!(
+            missing.is_empty(),
+            "missing messages:\n{}",
+            missing.join("\n")
+        );
     }
 
     #[test]
     fn formats_dates_per_locale() {
         let i = I18n::new().unwrap();
-        let at = DateTime::parse_from_rfc3339("2026-11-25T02:30:00Z").unwrap().with_timezone(&Utc);
-        let es = Tr { i18n: &i, locale: Locale::EsMx };
-        let en = Tr { i18n: &i, locale: Locale::En };
+        let at = DateTime::parse_from_rfc3339("2026-11-25T02:30:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        let es = Tr {
+            i18n: &i,
+            locale: Locale::EsMx,
+        };
+        let en = Tr {
+            i18n: &i,
+            locale: Locale::En,
+        };
         // 02:30 UTC is the evening before in Mexico City (UTC-6).
         assert_eq!(es.datetime(&at, "America/Mexico_City"), "24 nov 2026 20:30");
-        assert_eq!(en.datetime(&at, "America/Mexico_City"), "Nov 24, 2026 8:30 PM");
+        assert_eq!(
+            en.datetime(&at, "America/Mexico_City"),
+            "Nov 24, 2026 8:30 PM"
+        );
         assert_eq!(es.int(1234567), "1,234,567");
     }
 }

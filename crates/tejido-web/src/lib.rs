@@ -37,7 +37,12 @@ pub struct WebConfig {
 impl WebConfig {
     pub fn new(base_url: &str, secret_key: Vec<u8>) -> Self {
         let base_url = base_url.trim_end_matches('/').to_owned();
-        Self { secure_cookies: base_url.starts_with("https://"), base_url, secret_key, body_limit: 2 * 1024 * 1024 }
+        Self {
+            secure_cookies: base_url.starts_with("https://"),
+            base_url,
+            secret_key,
+            body_limit: 2 * 1024 * 1024,
+        }
     }
 }
 
@@ -60,7 +65,12 @@ impl std::ops::Deref for AppState {
 
 impl AppState {
     pub fn new(db: Db, config: WebConfig) -> anyhow::Result<Self> {
-        Ok(AppState(Arc::new(AppInner { db, config, i18n: i18n::I18n::new()?, metrics: metrics::Metrics::default() })))
+        Ok(AppState(Arc::new(AppInner {
+            db,
+            config,
+            i18n: i18n::I18n::new()?,
+            metrics: metrics::Metrics::default(),
+        })))
     }
 }
 
@@ -76,8 +86,14 @@ pub fn router(state: AppState) -> Router {
         .merge(features::admin::router())
         .nest("/api/v1", features::api::router())
         .fallback(features::ops::not_found)
-        .layer(axum::middleware::from_fn_with_state(state.clone(), ctx::middleware))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), metrics::middleware))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            ctx::middleware,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            metrics::middleware,
+        ))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(limit))
         .layer(tower_http::compression::CompressionLayer::new())
         .with_state(state)

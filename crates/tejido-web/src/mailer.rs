@@ -30,7 +30,10 @@ impl std::fmt::Debug for SmtpConfig {
 
 #[derive(Clone)]
 pub enum Mailer {
-    Smtp { transport: AsyncSmtpTransport<Tokio1Executor>, from: lettre::message::Mailbox },
+    Smtp {
+        transport: Box<AsyncSmtpTransport<Tokio1Executor>>,
+        from: lettre::message::Mailbox,
+    },
     Log,
 }
 
@@ -46,13 +49,20 @@ impl Mailer {
         if let (Some(u), Some(p)) = (&c.username, &c.password) {
             builder = builder.credentials(Credentials::new(u.clone(), p.clone()));
         }
-        Ok(Mailer::Smtp { transport: builder.build(), from: c.from.parse()? })
+        Ok(Mailer::Smtp {
+            transport: Box::new(builder.build()),
+            from: c.from.parse()?,
+        })
     }
 
     pub async fn send(&self, to: &str, subject: &str, body: &str) -> anyhow::Result<()> {
         match self {
             Mailer::Log => {
-                tracing::info!(to, subject, "e-mail not sent: no SMTP configured (body withheld from the log)");
+                tracing::info!(
+                    to,
+                    subject,
+                    "e-mail not sent: no SMTP configured (body withheld from the log)"
+                );
                 Ok(())
             }
             Mailer::Smtp { transport, from } => {

@@ -10,7 +10,14 @@ use crate::Ctx;
 /// Renders a template as an HTML response; a rendering failure is logged and becomes a 500.
 pub fn html<T: Template>(t: &T) -> Response {
     match t.render() {
-        Ok(body) => ([(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"))], body).into_response(),
+        Ok(body) => (
+            [(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/html; charset=utf-8"),
+            )],
+            body,
+        )
+            .into_response(),
         Err(e) => {
             tracing::error!(error = %e, "template failed");
             StatusCode::INTERNAL_SERVER_ERROR.into_response()
@@ -36,7 +43,14 @@ pub fn redirect(to: &str) -> Response {
 /// Only same-site relative paths are followed after sign-in or a language switch.
 pub fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/\\") && !n.contains(['\r', '\n']) => n.to_owned(),
+        Some(n)
+            if n.starts_with('/')
+                && !n.starts_with("//")
+                && !n.starts_with("/\\")
+                && !n.contains(['\r', '\n']) =>
+        {
+            n.to_owned()
+        }
         _ => "/".to_owned(),
     }
 }
@@ -87,7 +101,11 @@ impl Pager {
 
 /// Builds a query string from pairs, skipping empty values.
 pub fn query(path: &str, pairs: &[(&str, &str)]) -> String {
-    let q: Vec<String> = pairs.iter().filter(|(_, v)| !v.is_empty()).map(|(k, v)| format!("{k}={}", urlencode(v))).collect();
+    let q: Vec<String> = pairs
+        .iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(k, v)| format!("{k}={}", urlencode(v)))
+        .collect();
     if q.is_empty() {
         path.to_owned()
     } else {
@@ -102,7 +120,13 @@ mod tests {
     #[test]
     fn next_is_local_only() {
         assert_eq!(safe_next(Some("/c/red")), "/c/red");
-        for bad in ["//evil.example", "https://evil.example", "/\\evil", "javascript:x", ""] {
+        for bad in [
+            "//evil.example",
+            "https://evil.example",
+            "/\\evil",
+            "javascript:x",
+            "",
+        ] {
             assert_eq!(safe_next(Some(bad)), "/", "{bad}");
         }
         assert_eq!(query("/x", &[("q", "a b"), ("kind", "")]), "/x?q=a%20b");

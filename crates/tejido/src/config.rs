@@ -14,7 +14,11 @@ pub struct Secret(pub String);
 
 impl fmt::Debug for Secret {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(if self.0.is_empty() { "(unset)" } else { "(hidden)" })
+        f.write_str(if self.0.is_empty() {
+            "(unset)"
+        } else {
+            "(hidden)"
+        })
     }
 }
 
@@ -99,23 +103,38 @@ pub fn load(flags: &Flags, env: &dyn Fn(&str) -> Option<String>) -> Result<Confi
     let mut file: BTreeMap<String, String> = BTreeMap::new();
     let file_path = flags.config.clone().or_else(|| env("TEJIDO_CONFIG"));
     if let Some(p) = &file_path {
-        let text = std::fs::read_to_string(Path::new(p)).map_err(|e| ConfigError(format!("cannot read config file {p}: {e}")))?;
-        let table: toml::Table = text.parse().map_err(|e: toml::de::Error| ConfigError(format!("config file {p}: {}", e.message())))?;
+        let text = std::fs::read_to_string(Path::new(p))
+            .map_err(|e| ConfigError(format!("cannot read config file {p}: {e}")))?;
+        let table: toml::Table = text.parse().map_err(|e: toml::de::Error| {
+            ConfigError(format!("config file {p}: {}", e.message()))
+        })?;
         for (k, v) in table {
             if !KEYS.iter().any(|(key, _, _)| *key == k) {
-                return err(format!("config file {p}: unknown setting '{k}' (known: {})", KEYS.map(|k| k.0).join(", ")));
+                return err(format!(
+                    "config file {p}: unknown setting '{k}' (known: {})",
+                    KEYS.map(|k| k.0).join(", ")
+                ));
             }
             let s = match v {
                 toml::Value::String(s) => s,
                 toml::Value::Integer(i) => i.to_string(),
-                other => return err(format!("config file {p}: setting '{k}' must be a string or a number, not {}", other.type_str())),
+                other => {
+                    return err(format!(
+                        "config file {p}: setting '{k}' must be a string or a number, not {}",
+                        other.type_str()
+                    ))
+                }
             };
             file.insert(k, s);
         }
     }
     // 2. Each setting: flag > env > file > default.
-    let get = |key: &'static str, default: Option<&str>| -> Option<Setting<String>> {
-        let (_, var, flag) = KEYS.iter().find(|(k, _, _)| *k == key).copied().unwrap_or((key, "", ""));
+    let get = |key: &'static str| -> Option<Setting<String>> {
+        let (_, var, flag) = KEYS
+            .iter()
+            .find(|(k, _, _)| *k == key)
+            .copied()
+            .unwrap_or((key, "", ""));
         let from_flag = match key {
             "database_url" => flags.database_url.clone(),
             "bind" => flags.bind.clone(),
@@ -123,77 +142,123 @@ pub fn load(flags: &Flags, env: &dyn Fn(&str) -> Option<String>) -> Result<Confi
             _ => None,
         };
         if let Some(v) = from_flag {
-            return Some(Setting { value: v, source: Source::Flag(flag) });
+            return Some(Setting {
+                value: v,
+                source: Source::Flag(flag),
+            });
         }
         if let Some(v) = env(var).filter(|v| !v.is_empty()) {
-            return Some(Setting { value: v, source: Source::Env(var) });
+            return Some(Setting {
+                value: v,
+                source: Source::Env(var),
+            });
         }
         if let Some(v) = file.get(key) {
-            return Some(Setting { value: v.clone(), source: Source::File(file_path.clone().unwrap_or_default()) });
+            return Some(Setting {
+                value: v.clone(),
+                source: Source::File(file_path.clone().unwrap_or_default()),
+            });
         }
-        default.map(|d| Setting { value: d.to_owned(), source: Source::Default })
+        None
+    };
+    let get_or = |key: &'static str, default: &str| {
+        get(key).unwrap_or_else(|| Setting {
+            value: default.to_owned(),
+            source: Source::Default,
+        })
     };
 
-    let database_url = get("database_url", Some("sqlite://tejido.db")).unwrap_or_else(|| unreachable_setting());
+    let database_url = get_or("database_url", "sqlite://tejido.db");
     let u = &database_url.value;
-    if !(u.starts_with("sqlite:") || u.starts_with("postgres://") || u.starts_with("postgresql://")) {
-        return err(format!("database_url ({}): '{}' must start with sqlite:// or postgres://", database_url.source, redact_url(u)));
+    if !(u.starts_with("sqlite:") || u.starts_with("postgres://") || u.starts_with("postgresql://"))
+    {
+        return err(format!(
+            "database_url ({}): '{}' must start with sqlite:// or postgres://",
+            database_url.source,
+            redact_url(u)
+        ));
     }
 
-    let bind_s = get("bind", Some("127.0.0.1:8080")).unwrap_or_else(|| unreachable_setting());
+    let bind_s = get_or("bind", "127.0.0.1:8080");
     let bind = match bind_s.value.parse::<SocketAddr>() {
-        Ok(a) => Setting { value: a, source: bind_s.source },
-        Err(_) => return err(format!("bind ({}): '{}' is not an address and port like 127.0.0.1:8080", bind_s.source, bind_s.value)),
+        Ok(a) => Setting {
+            value: a,
+            source: bind_s.source,
+        },
+        Err(_) => {
+            return err(format!(
+                "bind ({}): '{}' is not an address and port like 127.0.0.1:8080",
+                bind_s.source, bind_s.value
+            ))
+        }
     };
 
     let default_base = format!("http://localhost:{}", bind.value.port());
-    let base_url = get("base_url", Some(&default_base)).unwrap_or_else(|| unreachable_setting());
+    let base_url = get_or("base_url", &default_base);
     {
         let b = &base_url.value;
-        let rest = b.strip_prefix("https://").or_else(|| b.strip_prefix("http://"));
-        if rest.is_none_or(|r| r.is_empty() || r.starts_with('/') || r.contains(char::is_whitespace)) {
-            return err(format!("base_url ({}): '{b}' must be a full URL like https://tejido.example.org", base_url.source));
+        let rest = b
+            .strip_prefix("https://")
+            .or_else(|| b.strip_prefix("http://"));
+        if rest
+            .is_none_or(|r| r.is_empty() || r.starts_with('/') || r.contains(char::is_whitespace))
+        {
+            return err(format!(
+                "base_url ({}): '{b}' must be a full URL like https://tejido.example.org",
+                base_url.source
+            ));
         }
     }
 
-    let secret_key = get("secret_key", None).map(|s| Setting { value: Secret(s.value), source: s.source });
+    let secret_key = get("secret_key").map(|s| Setting {
+        value: Secret(s.value),
+        source: s.source,
+    });
     if let Some(s) = &secret_key {
         if s.value.0.len() < 32 {
             return err(format!("secret_key ({}): must be at least 32 characters (generate one with: openssl rand -hex 32)", s.source));
         }
     }
 
-    let smtp = match get("smtp_host", None) {
+    let smtp = match get("smtp_host") {
         None => None,
         Some(host) => {
-            let port_s = get("smtp_port", Some("587")).unwrap_or_else(|| unreachable_setting());
-            let port = port_s
-                .value
-                .parse::<u16>()
-                .map_err(|_| ConfigError(format!("smtp_port ({}): '{}' is not a port number", port_s.source, port_s.value)))?;
-            let Some(from) = get("smtp_from", None) else {
+            let port_s = get_or("smtp_port", "587");
+            let port = port_s.value.parse::<u16>().map_err(|_| {
+                ConfigError(format!(
+                    "smtp_port ({}): '{}' is not a port number",
+                    port_s.source, port_s.value
+                ))
+            })?;
+            let Some(from) = get("smtp_from") else {
                 return err("smtp_from (TEJIDO_SMTP_FROM): required when smtp_host is set, e.g. \"Tejido <tejido@example.org>\"".into());
             };
             if !from.value.contains('@') {
-                return err(format!("smtp_from ({}): '{}' is not an e-mail address", from.source, from.value));
+                return err(format!(
+                    "smtp_from ({}): '{}' is not an e-mail address",
+                    from.source, from.value
+                ));
             }
             Some(tejido_web::mailer::SmtpConfig {
                 host: host.value,
                 port,
-                username: get("smtp_username", None).map(|s| s.value),
-                password: get("smtp_password", None).map(|s| s.value),
+                username: get("smtp_username").map(|s| s.value),
+                password: get("smtp_password").map(|s| s.value),
                 from: from.value,
             })
         }
     };
     let smtp_password_set = smtp.as_ref().is_some_and(|s| s.password.is_some());
-    let log = get("log", Some("info")).map(|s| s.value).unwrap_or_else(|| "info".into());
-    Ok(Config { database_url, bind, base_url, secret_key, smtp, smtp_password_set, log })
-}
-
-fn unreachable_setting<T>() -> T {
-    // Every call above passes a default, so a value always exists.
-    std::process::abort()
+    let log = get_or("log", "info").value;
+    Ok(Config {
+        database_url,
+        bind,
+        base_url,
+        secret_key,
+        smtp,
+        smtp_password_set,
+        log,
+    })
 }
 
 /// A database URL with any password replaced, for messages.
@@ -214,9 +279,19 @@ impl Config {
     /// The effective settings with secrets hidden (for `tejido config check`).
     pub fn describe(&self) -> String {
         let mut s = String::new();
-        s.push_str(&format!("database_url = {}  ({})\n", redact_url(&self.database_url.value), self.database_url.source));
-        s.push_str(&format!("bind = {}  ({})\n", self.bind.value, self.bind.source));
-        s.push_str(&format!("base_url = {}  ({})\n", self.base_url.value, self.base_url.source));
+        s.push_str(&format!(
+            "database_url = {}  ({})\n",
+            redact_url(&self.database_url.value),
+            self.database_url.source
+        ));
+        s.push_str(&format!(
+            "bind = {}  ({})\n",
+            self.bind.value, self.bind.source
+        ));
+        s.push_str(&format!(
+            "base_url = {}  ({})\n",
+            self.base_url.value, self.base_url.source
+        ));
         match &self.secret_key {
             Some(k) => s.push_str(&format!("secret_key = {:?}  ({})\n", k.value, k.source)),
             None => s.push_str("secret_key = (generated once and kept in the database)\n"),
@@ -228,7 +303,11 @@ impl Config {
                 m.port,
                 m.from,
                 m.username.as_deref().unwrap_or("(none)"),
-                if self.smtp_password_set { "(hidden)" } else { "(none)" }
+                if self.smtp_password_set {
+                    "(hidden)"
+                } else {
+                    "(none)"
+                }
             )),
             None => s.push_str("smtp = (not configured: e-mails are logged, not sent)\n"),
         }
@@ -241,7 +320,12 @@ mod tests {
     use super::*;
 
     fn env_of(pairs: &'static [(&'static str, &'static str)]) -> impl Fn(&str) -> Option<String> {
-        move |k| pairs.iter().find(|(n, _)| *n == k).map(|(_, v)| (*v).to_owned())
+        move |k| {
+            pairs
+                .iter()
+                .find(|(n, _)| *n == k)
+                .map(|(_, v)| (*v).to_owned())
+        }
     }
 
     #[test]
@@ -259,8 +343,19 @@ mod tests {
         std::fs::create_dir_all(&dir).unwrap();
         let f = dir.join("t.toml");
         std::fs::write(&f, "bind = \"127.0.0.1:9001\"\nbase_url = \"https://file.example.org\"\ndatabase_url = \"sqlite://file.db\"\n").unwrap();
-        let flags = Flags { config: Some(f.display().to_string()), bind: Some("127.0.0.1:9003".into()), ..Default::default() };
-        let c = load(&flags, &env_of(&[("TEJIDO_BIND", "127.0.0.1:9002"), ("TEJIDO_BASE_URL", "https://env.example.org")])).unwrap();
+        let flags = Flags {
+            config: Some(f.display().to_string()),
+            bind: Some("127.0.0.1:9003".into()),
+            ..Default::default()
+        };
+        let c = load(
+            &flags,
+            &env_of(&[
+                ("TEJIDO_BIND", "127.0.0.1:9002"),
+                ("TEJIDO_BASE_URL", "https://env.example.org"),
+            ]),
+        )
+        .unwrap();
         assert_eq!(c.bind.value.port(), 9003);
         assert_eq!(c.bind.source, Source::Flag("--bind"));
         assert_eq!(c.base_url.value, "https://env.example.org");
@@ -270,15 +365,43 @@ mod tests {
 
     #[test]
     fn bad_values_name_the_setting() {
-        let e = load(&Flags::default(), &env_of(&[("TEJIDO_BIND", "nowhere")])).unwrap_err().to_string();
+        let e = load(&Flags::default(), &env_of(&[("TEJIDO_BIND", "nowhere")]))
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("TEJIDO_BIND") && e.contains("nowhere"), "{e}");
-        let e = load(&Flags::default(), &env_of(&[("TEJIDO_DATABASE_URL", "mysql://x")])).unwrap_err().to_string();
+        let e = load(
+            &Flags::default(),
+            &env_of(&[("TEJIDO_DATABASE_URL", "mysql://x")]),
+        )
+        .unwrap_err()
+        .to_string();
         assert!(e.contains("TEJIDO_DATABASE_URL"), "{e}");
-        let e = load(&Flags::default(), &env_of(&[("TEJIDO_SECRET_KEY", "short")])).unwrap_err().to_string();
-        assert!(e.contains("TEJIDO_SECRET_KEY") && !e.contains("short"), "a secret must not be echoed: {e}");
-        let e = load(&Flags::default(), &env_of(&[("TEJIDO_SMTP_HOST", "smtp.example.org")])).unwrap_err().to_string();
+        let e = load(
+            &Flags::default(),
+            &env_of(&[("TEJIDO_SECRET_KEY", "short")]),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            e.contains("TEJIDO_SECRET_KEY") && !e.contains("short"),
+            "a secret must not be echoed: {e}"
+        );
+        let e = load(
+            &Flags::default(),
+            &env_of(&[("TEJIDO_SMTP_HOST", "smtp.example.org")]),
+        )
+        .unwrap_err()
+        .to_string();
         assert!(e.contains("smtp_from"), "{e}");
-        let e = load(&Flags { base_url: Some("localhost".into()), ..Default::default() }, &env_of(&[])).unwrap_err().to_string();
+        let e = load(
+            &Flags {
+                base_url: Some("localhost".into()),
+                ..Default::default()
+            },
+            &env_of(&[]),
+        )
+        .unwrap_err()
+        .to_string();
         assert!(e.contains("--base-url"), "{e}");
     }
 
@@ -287,7 +410,10 @@ mod tests {
         let c = load(
             &Flags::default(),
             &env_of(&[
-                ("TEJIDO_SECRET_KEY", "0123456789abcdef0123456789abcdef-very-secret"),
+                (
+                    "TEJIDO_SECRET_KEY",
+                    "0123456789abcdef0123456789abcdef-very-secret",
+                ),
                 ("TEJIDO_SMTP_HOST", "smtp.example.org"),
                 ("TEJIDO_SMTP_FROM", "t@example.org"),
                 ("TEJIDO_SMTP_PASSWORD", "hunter2-smtp"),
@@ -296,7 +422,10 @@ mod tests {
         )
         .unwrap();
         let out = format!("{}{:?}", c.describe(), c.secret_key);
-        assert!(!out.contains("very-secret") && !out.contains("dbpass"), "{out}");
+        assert!(
+            !out.contains("very-secret") && !out.contains("dbpass"),
+            "{out}"
+        );
         assert!(out.contains("postgres://tejido:****@db/tejido"));
     }
 }

@@ -10,55 +10,342 @@ use tejido_db::Db;
 
 pub fn random_hex(bytes: usize) -> String {
     let mut rng = rand::rngs::OsRng;
-    (0..bytes).map(|_| format!("{:02x}", rng.gen::<u8>())).collect()
+    (0..bytes)
+        .map(|_| format!("{:02x}", rng.gen::<u8>()))
+        .collect()
 }
 
 /// 16 characters from an alphabet without look-alikes (no 0/O, 1/l/I).
 pub fn random_password() -> String {
     const ALPHABET: &[u8] = b"abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
     let mut rng = rand::rngs::OsRng;
-    (0..16).map(|_| char::from(ALPHABET[rng.gen_range(0..ALPHABET.len())])).collect()
+    (0..16)
+        .map(|_| char::from(ALPHABET[rng.gen_range(0..ALPHABET.len())]))
+        .collect()
 }
 
 /// (name, acronym, kind, state code, municipality, themes, expertise, needs)
-type Org = (&'static str, &'static str, OrgKind, &'static str, &'static str, &'static str, &'static str, &'static str);
+type Org = (
+    &'static str,
+    &'static str,
+    OrgKind,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+);
 
 pub const ORGANIZATIONS: [Org; 25] = [
-    ("Centro de Derechos Humanos Tierra Digna", "CDHTD", OrgKind::Cso, "20", "Oaxaca de Juárez", "Innovación en el Sistema de Justicia Penal, Derechos humanos", "Acompañamiento legal a víctimas; litigio estratégico", "Sistematizar nuestra metodología de acompañamiento"),
-    ("Colectivo Mediación Comunitaria Guelaguetza", "CMCG", OrgKind::Cso, "20", "Heroica Ciudad de Tlaxiaco", "Mediación para la Resolución de Conflictos", "Mediación comunitaria en lenguas indígenas", "Formación en evaluación de resultados"),
-    ("Justicia Cotidiana Oaxaca", "JCO", OrgKind::Cso, "20", "Oaxaca de Juárez", "Innovación en el Sistema de Justicia Penal, Tecnología para el Cambio Social", "Monitoreo de audiencias; datos judiciales", "Alianzas con academia para análisis de datos"),
-    ("Red de Defensoras Comunitarias del Istmo", "REDCI", OrgKind::Cso, "20", "Juchitán de Zaragoza", "Derechos humanos, Prevención secundaria y terciaria de la violencia", "Redes de defensoras; protección comunitaria", "Financiamiento para seguridad digital"),
-    ("Fundación Puentes para la Paz", "FPP", OrgKind::Iso, "09", "Cuauhtémoc", "Fortalecimiento institucional, Comunidades de aprendizaje", "Facilitación; fortalecimiento de capacidades", "Medir la sostenibilidad de las comunidades que acompaña"),
-    ("Observatorio Universitario de Justicia Penal", "OUJP", OrgKind::Academia, "20", "Santa Cruz Xoxocotlán", "Innovación en el Sistema de Justicia Penal", "Investigación aplicada; evaluación de políticas", "Vinculación con organizaciones de base"),
-    ("Defensoría Pública del Estado de Oaxaca", "DPEO", OrgKind::Government, "20", "Oaxaca de Juárez", "Innovación en el Sistema de Justicia Penal", "Defensa pública; capacitación a defensores", "Canales de referencia con OSC"),
-    ("Dirección Municipal de Prevención Social de la Violencia", "DMPSV", OrgKind::Government, "08", "Juárez", "Prevención secundaria y terciaria de la violencia", "Programas municipales de prevención", "Datos comunitarios para focalizar"),
-    ("Jóvenes Constructores de Paz", "JCP", OrgKind::Cso, "08", "Juárez", "Prevención secundaria y terciaria de la violencia, Juventudes", "Mentoría entre pares para jóvenes en riesgo", "Modelos de reinserción laboral"),
-    ("Centro Comunitario Colonias Unidas", "CCCU", OrgKind::Cso, "08", "Chihuahua", "Prevención secundaria y terciaria de la violencia", "Espacios seguros comunitarios", "Capacitación en mediación"),
-    ("Mujeres del Desierto por la Seguridad", "MDS", OrgKind::Cso, "26", "Hermosillo", "Prevención secundaria y terciaria de la violencia, Género", "Prevención de violencia de género", "Evaluación de impacto"),
-    ("Observatorio Ciudadano de Seguridad de Nuevo León", "OCSNL", OrgKind::Cso, "19", "Monterrey", "Prevención secundaria y terciaria de la violencia, Tecnología para el Cambio Social", "Indicadores de seguridad; tableros de datos", "Traducir datos para comunidades"),
-    ("Reinserción Social con Dignidad", "RSD", OrgKind::Cso, "19", "Monterrey", "Prevención secundaria y terciaria de la violencia", "Reinserción de personas privadas de la libertad", "Vínculos con empresas empleadoras"),
-    ("Consejo Empresarial por la Paz del Norte", "CEPN", OrgKind::PrivateSector, "19", "San Pedro Garza García", "Prevención secundaria y terciaria de la violencia", "Empleabilidad; voluntariado corporativo", "Conocer a las OSC del territorio"),
-    ("Coalición Coahuilense contra la Violencia Juvenil", "CCVJ", OrgKind::Cso, "05", "Saltillo", "Prevención secundaria y terciaria de la violencia, Juventudes", "Trabajo en escuelas; deporte para la paz", "Metodologías de evaluación"),
-    ("Fondo Comunitario Norte Solidario", "FCNS", OrgKind::Donor, "19", "Monterrey", "Fortalecimiento institucional", "Financiamiento semilla; acompañamiento", "Cartera de proyectos conjuntos"),
-    ("Radio Comunitaria Voces del Norte", "RCVN", OrgKind::Media, "08", "Juárez", "Comunicación comunitaria", "Producción de radio; campañas", "Historias de cambio de las organizaciones"),
-    ("Tecnología Cívica México", "TCM", OrgKind::Cso, "09", "Coyoacán", "Tecnología para el Cambio Social", "Desarrollo de herramientas cívicas; seguridad digital", "Casos de uso de organizaciones de base"),
-    ("Laboratorio de Datos Abiertos para la Justicia", "LDAJ", OrgKind::Cso, "14", "Guadalajara", "Tecnología para el Cambio Social, Innovación en el Sistema de Justicia Penal", "Datos abiertos; visualización", "Financiamiento sostenido"),
-    ("Código Social", "CS", OrgKind::Cso, "21", "Puebla", "Tecnología para el Cambio Social, Juventudes", "Formación digital para juventudes", "Mentorías técnicas"),
-    ("Iniciativa Digital por los Derechos", "IDD", OrgKind::Cso, "31", "Mérida", "Tecnología para el Cambio Social, Derechos humanos", "Privacidad y protección de datos", "Aliados en el sureste"),
-    ("Fundación Conecta Comunidades", "FCC", OrgKind::Donor, "09", "Miguel Hidalgo", "Tecnología para el Cambio Social", "Donativos para conectividad", "Evidencia de resultados"),
-    ("Periodismo de Datos del Sureste", "PDS", OrgKind::Media, "07", "San Cristóbal de las Casas", "Comunicación comunitaria, Tecnología para el Cambio Social", "Investigación periodística con datos", "Fuentes en organizaciones locales"),
-    ("Lucía Ramírez Ortega, consultoría en mediación", "", OrgKind::Expert, "20", "Oaxaca de Juárez", "Mediación para la Resolución de Conflictos", "Formación de personas mediadoras", ""),
-    ("Programa de Cooperación para el Estado de Derecho", "PCED", OrgKind::International, "09", "Cuauhtémoc", "Innovación en el Sistema de Justicia Penal, Fortalecimiento institucional", "Cooperación técnica", "Resultados comparables entre comunidades"),
+    (
+        "Centro de Derechos Humanos Tierra Digna",
+        "CDHTD",
+        OrgKind::Cso,
+        "20",
+        "Oaxaca de Juárez",
+        "Innovación en el Sistema de Justicia Penal, Derechos humanos",
+        "Acompañamiento legal a víctimas; litigio estratégico",
+        "Sistematizar nuestra metodología de acompañamiento",
+    ),
+    (
+        "Colectivo Mediación Comunitaria Guelaguetza",
+        "CMCG",
+        OrgKind::Cso,
+        "20",
+        "Heroica Ciudad de Tlaxiaco",
+        "Mediación para la Resolución de Conflictos",
+        "Mediación comunitaria en lenguas indígenas",
+        "Formación en evaluación de resultados",
+    ),
+    (
+        "Justicia Cotidiana Oaxaca",
+        "JCO",
+        OrgKind::Cso,
+        "20",
+        "Oaxaca de Juárez",
+        "Innovación en el Sistema de Justicia Penal, Tecnología para el Cambio Social",
+        "Monitoreo de audiencias; datos judiciales",
+        "Alianzas con academia para análisis de datos",
+    ),
+    (
+        "Red de Defensoras Comunitarias del Istmo",
+        "REDCI",
+        OrgKind::Cso,
+        "20",
+        "Juchitán de Zaragoza",
+        "Derechos humanos, Prevención secundaria y terciaria de la violencia",
+        "Redes de defensoras; protección comunitaria",
+        "Financiamiento para seguridad digital",
+    ),
+    (
+        "Fundación Puentes para la Paz",
+        "FPP",
+        OrgKind::Iso,
+        "09",
+        "Cuauhtémoc",
+        "Fortalecimiento institucional, Comunidades de aprendizaje",
+        "Facilitación; fortalecimiento de capacidades",
+        "Medir la sostenibilidad de las comunidades que acompaña",
+    ),
+    (
+        "Observatorio Universitario de Justicia Penal",
+        "OUJP",
+        OrgKind::Academia,
+        "20",
+        "Santa Cruz Xoxocotlán",
+        "Innovación en el Sistema de Justicia Penal",
+        "Investigación aplicada; evaluación de políticas",
+        "Vinculación con organizaciones de base",
+    ),
+    (
+        "Defensoría Pública del Estado de Oaxaca",
+        "DPEO",
+        OrgKind::Government,
+        "20",
+        "Oaxaca de Juárez",
+        "Innovación en el Sistema de Justicia Penal",
+        "Defensa pública; capacitación a defensores",
+        "Canales de referencia con OSC",
+    ),
+    (
+        "Dirección Municipal de Prevención Social de la Violencia",
+        "DMPSV",
+        OrgKind::Government,
+        "08",
+        "Juárez",
+        "Prevención secundaria y terciaria de la violencia",
+        "Programas municipales de prevención",
+        "Datos comunitarios para focalizar",
+    ),
+    (
+        "Jóvenes Constructores de Paz",
+        "JCP",
+        OrgKind::Cso,
+        "08",
+        "Juárez",
+        "Prevención secundaria y terciaria de la violencia, Juventudes",
+        "Mentoría entre pares para jóvenes en riesgo",
+        "Modelos de reinserción laboral",
+    ),
+    (
+        "Centro Comunitario Colonias Unidas",
+        "CCCU",
+        OrgKind::Cso,
+        "08",
+        "Chihuahua",
+        "Prevención secundaria y terciaria de la violencia",
+        "Espacios seguros comunitarios",
+        "Capacitación en mediación",
+    ),
+    (
+        "Mujeres del Desierto por la Seguridad",
+        "MDS",
+        OrgKind::Cso,
+        "26",
+        "Hermosillo",
+        "Prevención secundaria y terciaria de la violencia, Género",
+        "Prevención de violencia de género",
+        "Evaluación de impacto",
+    ),
+    (
+        "Observatorio Ciudadano de Seguridad de Nuevo León",
+        "OCSNL",
+        OrgKind::Cso,
+        "19",
+        "Monterrey",
+        "Prevención secundaria y terciaria de la violencia, Tecnología para el Cambio Social",
+        "Indicadores de seguridad; tableros de datos",
+        "Traducir datos para comunidades",
+    ),
+    (
+        "Reinserción Social con Dignidad",
+        "RSD",
+        OrgKind::Cso,
+        "19",
+        "Monterrey",
+        "Prevención secundaria y terciaria de la violencia",
+        "Reinserción de personas privadas de la libertad",
+        "Vínculos con empresas empleadoras",
+    ),
+    (
+        "Consejo Empresarial por la Paz del Norte",
+        "CEPN",
+        OrgKind::PrivateSector,
+        "19",
+        "San Pedro Garza García",
+        "Prevención secundaria y terciaria de la violencia",
+        "Empleabilidad; voluntariado corporativo",
+        "Conocer a las OSC del territorio",
+    ),
+    (
+        "Coalición Coahuilense contra la Violencia Juvenil",
+        "CCVJ",
+        OrgKind::Cso,
+        "05",
+        "Saltillo",
+        "Prevención secundaria y terciaria de la violencia, Juventudes",
+        "Trabajo en escuelas; deporte para la paz",
+        "Metodologías de evaluación",
+    ),
+    (
+        "Fondo Comunitario Norte Solidario",
+        "FCNS",
+        OrgKind::Donor,
+        "19",
+        "Monterrey",
+        "Fortalecimiento institucional",
+        "Financiamiento semilla; acompañamiento",
+        "Cartera de proyectos conjuntos",
+    ),
+    (
+        "Radio Comunitaria Voces del Norte",
+        "RCVN",
+        OrgKind::Media,
+        "08",
+        "Juárez",
+        "Comunicación comunitaria",
+        "Producción de radio; campañas",
+        "Historias de cambio de las organizaciones",
+    ),
+    (
+        "Tecnología Cívica México",
+        "TCM",
+        OrgKind::Cso,
+        "09",
+        "Coyoacán",
+        "Tecnología para el Cambio Social",
+        "Desarrollo de herramientas cívicas; seguridad digital",
+        "Casos de uso de organizaciones de base",
+    ),
+    (
+        "Laboratorio de Datos Abiertos para la Justicia",
+        "LDAJ",
+        OrgKind::Cso,
+        "14",
+        "Guadalajara",
+        "Tecnología para el Cambio Social, Innovación en el Sistema de Justicia Penal",
+        "Datos abiertos; visualización",
+        "Financiamiento sostenido",
+    ),
+    (
+        "Código Social",
+        "CS",
+        OrgKind::Cso,
+        "21",
+        "Puebla",
+        "Tecnología para el Cambio Social, Juventudes",
+        "Formación digital para juventudes",
+        "Mentorías técnicas",
+    ),
+    (
+        "Iniciativa Digital por los Derechos",
+        "IDD",
+        OrgKind::Cso,
+        "31",
+        "Mérida",
+        "Tecnología para el Cambio Social, Derechos humanos",
+        "Privacidad y protección de datos",
+        "Aliados en el sureste",
+    ),
+    (
+        "Fundación Conecta Comunidades",
+        "FCC",
+        OrgKind::Donor,
+        "09",
+        "Miguel Hidalgo",
+        "Tecnología para el Cambio Social",
+        "Donativos para conectividad",
+        "Evidencia de resultados",
+    ),
+    (
+        "Periodismo de Datos del Sureste",
+        "PDS",
+        OrgKind::Media,
+        "07",
+        "San Cristóbal de las Casas",
+        "Comunicación comunitaria, Tecnología para el Cambio Social",
+        "Investigación periodística con datos",
+        "Fuentes en organizaciones locales",
+    ),
+    (
+        "Lucía Ramírez Ortega, consultoría en mediación",
+        "",
+        OrgKind::Expert,
+        "20",
+        "Oaxaca de Juárez",
+        "Mediación para la Resolución de Conflictos",
+        "Formación de personas mediadoras",
+        "",
+    ),
+    (
+        "Programa de Cooperación para el Estado de Derecho",
+        "PCED",
+        OrgKind::International,
+        "09",
+        "Cuauhtémoc",
+        "Innovación en el Sistema de Justicia Penal, Fortalecimiento institucional",
+        "Cooperación técnica",
+        "Resultados comparables entre comunidades",
+    ),
 ];
 
 const FIRST: [&str; 30] = [
-    "María", "José", "Guadalupe", "Juan", "Ana", "Luis", "Rosa", "Carlos", "Verónica", "Jorge", "Alejandra", "Miguel", "Fernanda",
-    "Ricardo", "Itzel", "Eduardo", "Xóchitl", "Francisco", "Daniela", "Héctor", "Mariana", "Raúl", "Citlali", "Andrés", "Paola",
-    "Emiliano", "Leticia", "Sergio", "Yolanda", "Tonatiuh",
+    "María",
+    "José",
+    "Guadalupe",
+    "Juan",
+    "Ana",
+    "Luis",
+    "Rosa",
+    "Carlos",
+    "Verónica",
+    "Jorge",
+    "Alejandra",
+    "Miguel",
+    "Fernanda",
+    "Ricardo",
+    "Itzel",
+    "Eduardo",
+    "Xóchitl",
+    "Francisco",
+    "Daniela",
+    "Héctor",
+    "Mariana",
+    "Raúl",
+    "Citlali",
+    "Andrés",
+    "Paola",
+    "Emiliano",
+    "Leticia",
+    "Sergio",
+    "Yolanda",
+    "Tonatiuh",
 ];
 const LAST: [&str; 24] = [
-    "Hernández", "García", "Martínez", "López", "González", "Pérez", "Rodríguez", "Sánchez", "Ramírez", "Cruz", "Flores", "Gómez",
-    "Morales", "Vázquez", "Jiménez", "Reyes", "Díaz", "Torres", "Gutiérrez", "Ruiz", "Mendoza", "Aguilar", "Ortiz", "Santiago",
+    "Hernández",
+    "García",
+    "Martínez",
+    "López",
+    "González",
+    "Pérez",
+    "Rodríguez",
+    "Sánchez",
+    "Ramírez",
+    "Cruz",
+    "Flores",
+    "Gómez",
+    "Morales",
+    "Vázquez",
+    "Jiménez",
+    "Reyes",
+    "Díaz",
+    "Torres",
+    "Gutiérrez",
+    "Ruiz",
+    "Mendoza",
+    "Aguilar",
+    "Ortiz",
+    "Santiago",
 ];
 
 /// Demo accounts: (email, person index, admin).
@@ -132,7 +419,11 @@ fn person(i: usize) -> PersonInput {
         organization_id: None,
         position_level: Some(levels[i % levels.len()]),
         position_title: None,
-        youth: if i % 3 == 0 { Some(i % 2 == 0) } else { None },
+        youth: if i.is_multiple_of(3) {
+            Some(i.is_multiple_of(2))
+        } else {
+            None
+        },
         gender: match i % 4 {
             0 => Some("Mujer".into()),
             1 => Some("Hombre".into()),
@@ -161,7 +452,9 @@ pub enum Outcome {
 
 /// Loads the dataset unless the database already holds organizations or accounts.
 pub async fn load(db: &Db, password: Option<String>) -> anyhow::Result<Outcome> {
-    if tejido_db::accounts::count_users(db).await? > 0 || tejido_db::directory::count_organizations(db).await? > 0 {
+    if tejido_db::accounts::count_users(db).await? > 0
+        || tejido_db::directory::count_organizations(db).await? > 0
+    {
         return Ok(Outcome::AlreadyHasData);
     }
     let (password, generated) = match password.filter(|p| !p.is_empty()) {
@@ -226,12 +519,12 @@ pub async fn load(db: &Db, password: Option<String>) -> anyhow::Result<Outcome> 
             tejido_db::communities::add_organization(&mut tx, cid, org_ids[o], None).await?;
         }
         // Everyone whose organization is a member joins, plus the role holders.
-        for i in 0..PEOPLE {
+        for (i, &pid) in person_ids.iter().enumerate() {
             let in_org = dc.orgs.contains(&person_org(i));
             let has_role = dc.roles.iter().any(|(p, _)| *p == i);
             if in_org || has_role {
-                tejido_db::communities::add_person(&mut tx, cid, person_ids[i], None).await?;
-                tejido_db::communities::assign_role(&mut tx, cid, person_ids[i], Role::Member, None).await?;
+                tejido_db::communities::add_person(&mut tx, cid, pid, None).await?;
+                tejido_db::communities::assign_role(&mut tx, cid, pid, Role::Member, None).await?;
             }
         }
         for &(p, role) in dc.roles {
@@ -244,14 +537,22 @@ pub async fn load(db: &Db, password: Option<String>) -> anyhow::Result<Outcome> 
         }
     }
     tx.commit().await?;
-    Ok(Outcome::Loaded { password, generated })
+    Ok(Outcome::Loaded {
+        password,
+        generated,
+    })
 }
 
 /// Loads the demo and tells the operator what happened, printing a generated password once.
 pub async fn load_and_report(db: &Db) -> anyhow::Result<()> {
     match load(db, std::env::var("TEJIDO_DEMO_PASSWORD").ok()).await? {
-        Outcome::AlreadyHasData => println!("The database already holds data: the demo dataset was not added."),
-        Outcome::Loaded { password, generated } => {
+        Outcome::AlreadyHasData => {
+            println!("The database already holds data: the demo dataset was not added.")
+        }
+        Outcome::Loaded {
+            password,
+            generated,
+        } => {
             println!(
                 "Demo dataset loaded: {} organizations, {} people, {} communities.",
                 ORGANIZATIONS.len(),
@@ -282,7 +583,8 @@ mod tests {
         for o in ORGANIZATIONS {
             assert!(tejido_core::directory::state_name(o.3).is_some(), "{}", o.0);
         }
-        let names: std::collections::HashSet<_> = (0..PEOPLE).map(|i| person(i).full_name).collect();
+        let names: std::collections::HashSet<_> =
+            (0..PEOPLE).map(|i| person(i).full_name).collect();
         assert_eq!(names.len(), PEOPLE, "people names are distinct");
         for i in 0..PEOPLE {
             assert!(person_org(i) < ORGANIZATIONS.len());
@@ -293,6 +595,8 @@ mod tests {
             }
         }
         // The leader account leads the first community.
-        assert!(COMMUNITIES[0].roles.contains(&(ACCOUNTS[1].1, Role::Leader)));
+        assert!(COMMUNITIES[0]
+            .roles
+            .contains(&(ACCOUNTS[1].1, Role::Leader)));
     }
 }

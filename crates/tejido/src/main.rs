@@ -46,7 +46,12 @@ impl Cli {
             Command::Serve(a) => (a.bind.clone(), a.base_url.clone()),
             _ => (None, None),
         };
-        config::Flags { config: self.config.clone(), database_url: self.database_url.clone(), bind, base_url }
+        config::Flags {
+            config: self.config.clone(),
+            database_url: self.database_url.clone(),
+            bind,
+            base_url,
+        }
     }
 }
 
@@ -68,7 +73,10 @@ fn main() {
         }
     };
     init_logging(&cfg.log);
-    let rt = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let rt = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("error: cannot start the runtime: {e}");
@@ -92,8 +100,9 @@ fn main() {
 }
 
 fn init_logging(level: &str) {
-    let filter = tracing_subscriber::EnvFilter::try_from_env("RUST_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(format!("{level},sqlx=warn,tower_http=warn")));
+    let filter = tracing_subscriber::EnvFilter::try_from_env("RUST_LOG").unwrap_or_else(|_| {
+        tracing_subscriber::EnvFilter::new(format!("{level},sqlx=warn,tower_http=warn"))
+    });
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_target(false)
@@ -116,8 +125,14 @@ mod tests {
     fn help_lists_every_subcommand_with_a_sentence() {
         let help = Cli::command().render_help().to_string();
         for sub in ["serve", "migrate", "demo", "admin", "config", "sna"] {
-            let line = help.lines().find(|l| l.trim_start().starts_with(sub)).unwrap_or_else(|| panic!("{sub} missing:\n{help}"));
-            assert!(line.split_whitespace().count() > 2, "{sub} has no description: {line}");
+            let line = help
+                .lines()
+                .find(|l| l.trim_start().starts_with(sub))
+                .unwrap_or_else(|| panic!("{sub} missing:\n{help}"));
+            assert!(
+                line.split_whitespace().count() > 2,
+                "{sub} has no description: {line}"
+            );
         }
     }
 }

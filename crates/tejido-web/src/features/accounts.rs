@@ -29,7 +29,10 @@ pub fn router() -> Router<AppState> {
         .route("/language", post(language))
         .route("/password/forgot", get(forgot_form).post(forgot))
         .route("/password/reset/{token}", get(reset_form).post(reset))
-        .route("/invitations/{token}", get(invitation_form).post(accept_invitation))
+        .route(
+            "/invitations/{token}",
+            get(invitation_form).post(accept_invitation),
+        )
         .route("/account", get(account))
         .route("/account/tokens", post(create_token))
         .route("/account/tokens/{id}/revoke", post(revoke_token))
@@ -63,29 +66,57 @@ async fn login_form(c: Ctx, Query(q): Query<NextQuery>) -> Response {
     if c.signed_in() {
         return redirect(&safe_next(q.next.as_deref()));
     }
-    html(&LoginPage { c, email: String::new(), next: safe_next(q.next.as_deref()), error: None })
+    html(&LoginPage {
+        c,
+        email: String::new(),
+        next: safe_next(q.next.as_deref()),
+        error: None,
+    })
 }
 
 async fn login(State(s): State<AppState>, c: Ctx, Form(f): Form<LoginForm>) -> AppResult<Response> {
     let next = safe_next(Some(&f.next));
-    let email = Email::parse(&f.email).map(|e| e.0).unwrap_or_else(|| f.email.trim().to_lowercase());
+    let email = Email::parse(&f.email)
+        .map(|e| e.0)
+        .unwrap_or_else(|| f.email.trim().to_lowercase());
     let since = tejido_db::now() - chrono::Duration::minutes(auth::WINDOW_MINUTES);
-    let client_key = format!("client:{}", c.csrf);
+    // Per address, and per client address with a higher bar (a proxy may front many people).
+    let client_key = format!(
+        "ip:{}",
+        c.client_ip.map(|i| i.to_string()).unwrap_or_default()
+    );
     if tejido_db::accounts::failed_logins_since(&s.db, &email, since).await? >= auth::MAX_FAILURES
-        || tejido_db::accounts::failed_logins_since(&s.db, &client_key, since).await? >= auth::MAX_FAILURES_PER_CLIENT
+        || tejido_db::accounts::failed_logins_since(&s.db, &client_key, since).await?
+            >= auth::MAX_FAILURES_PER_CLIENT
     {
-        let page = LoginPage { c, email: f.email, next, error: Some("login-too-many") };
+        let page = LoginPage {
+            c,
+            email: f.email,
+            next,
+            error: Some("login-too-many"),
+        };
         let mut r = html(&page);
         *r.status_mut() = axum::http::StatusCode::TOO_MANY_REQUESTS;
         return Ok(r);
     }
-    let user = store::user_by_email(&s.db, &email).await?.filter(|u| u.disabled_at.is_none());
-    let ok = auth::verify_password(f.password.clone(), user.as_ref().and_then(|u| u.password_hash.clone())).await?;
+    let user = store::user_by_email(&s.db, &email)
+        .await?
+        .filter(|u| u.disabled_at.is_none());
+    let ok = auth::verify_password(
+        f.password.clone(),
+        user.as_ref().and_then(|u| u.password_hash.clone()),
+    )
+    .await?;
     let Some(user) = user.filter(|_| ok) else {
         store::record_login_attempt(&s.db, &email, false).await?;
         store::record_login_attempt(&s.db, &client_key, false).await?;
         tejido_db::audit::record_now(&s.db, None, "sign-in-failed", Some(&email), None).await?;
-        return Ok(html_invalid(&LoginPage { c, email: f.email, next, error: Some("login-failed") }));
+        return Ok(html_invalid(&LoginPage {
+            c,
+            email: f.email,
+            next,
+            error: Some("login-failed"),
+        }));
     };
     let mut tx = s.db.begin().await?;
     let cookie = auth::start_session(&s, &mut tx, user.id).await?;
@@ -105,7 +136,8 @@ async fn logout(State(s): State<AppState>, c: Ctx) -> AppResult<Response> {
     if let Some(raw) = &c.session {
         store::delete_session(&s.db, raw).await?;
         if let Some(u) = &c.user {
-            tejido_db::audit::record_now(&s.db, Some(u.id), "sign-out", Some(&u.email), None).await?;
+            tejido_db::audit::record_now(&s.db, Some(u.id), "sign-out", Some(&u.email), None)
+                .await?;
         }
     }
     let mut r = redirect("/login");
@@ -120,13 +152,22 @@ struct LanguageForm {
     next: String,
 }
 
-async fn language(State(s): State<AppState>, c: Ctx, Form(f): Form<LanguageForm>) -> AppResult<Response> {
-    let Some(loc) = Locale::parse(&f.lang) else { return Err(AppError::BadRequest("lang")) };
+async fn language(
+    State(s): State<AppState>,
+    c: Ctx,
+    Form(f): Form<LanguageForm>,
+) -> AppResult<Response> {
+    let Some(loc) = Locale::parse(&f.lang) else {
+        return Err(AppError::BadRequest("lang"));
+    };
     if let Some(u) = &c.user {
         store::set_locale(&s.db, u.id, loc.as_str()).await?;
     }
     let mut r = redirect(&safe_next(Some(&f.next)));
-    r.headers_mut().append(header::SET_COOKIE, set_cookie(&s, LANG_COOKIE, loc.as_str(), 365 * 86400, false));
+    r.headers_mut().append(
+        header::SET_COOKIE,
+        set_cookie(&s, LANG_COOKIE, loc.as_str(), 365 * 86400, false),
+    );
     Ok(r)
 }
 
@@ -142,7 +183,12 @@ struct ForgotPage {
 }
 
 async fn forgot_form(c: Ctx) -> Response {
-    html(&ForgotPage { c, email: String::new(), sent: false, errors: FieldErrors::new() })
+    html(&ForgotPage {
+        c,
+        email: String::new(),
+        sent: false,
+        errors: FieldErrors::new(),
+    })
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -151,12 +197,24 @@ struct ForgotForm {
     email: String,
 }
 
-async fn forgot(State(s): State<AppState>, c: Ctx, Form(f): Form<ForgotForm>) -> AppResult<Response> {
+async fn forgot(
+    State(s): State<AppState>,
+    c: Ctx,
+    Form(f): Form<ForgotForm>,
+) -> AppResult<Response> {
     let Some(email) = Email::parse(&f.email) else {
-        return Ok(html_invalid(&ForgotPage { c, email: f.email, sent: false, errors: FieldErrors::single("email", "error-email") }));
+        return Ok(html_invalid(&ForgotPage {
+            c,
+            email: f.email,
+            sent: false,
+            errors: FieldErrors::single("email", "error-email"),
+        }));
     };
     // The same answer whether or not the account exists, so the form does not reveal who has one.
-    if let Some(user) = store::user_by_email(&s.db, &email.0).await?.filter(|u| u.disabled_at.is_none()) {
+    if let Some(user) = store::user_by_email(&s.db, &email.0)
+        .await?
+        .filter(|u| u.disabled_at.is_none())
+    {
         let raw = random_token();
         let mut tx = s.db.begin().await?;
         store::insert_token(
@@ -173,20 +231,45 @@ async fn forgot(State(s): State<AppState>, c: Ctx, Form(f): Form<ForgotForm>) ->
             },
         )
         .await?;
-        let loc = user.locale.as_deref().and_then(Locale::parse).unwrap_or(c.locale);
-        let tr = crate::i18n::Tr { i18n: &s.i18n, locale: loc };
+        let loc = user
+            .locale
+            .as_deref()
+            .and_then(Locale::parse)
+            .unwrap_or(c.locale);
+        let tr = crate::i18n::Tr {
+            i18n: &s.i18n,
+            locale: loc,
+        };
         let link = format!("{}/password/reset/{raw}", s.config.base_url);
         tejido_db::outbox::enqueue(
             &mut tx,
             &user.email,
             &tr.t("mail-reset-subject"),
-            &tr.t2("mail-reset-body", "link", &link, "hours", &RESET_HOURS.to_string()),
+            &tr.t2(
+                "mail-reset-body",
+                "link",
+                &link,
+                "hours",
+                &RESET_HOURS.to_string(),
+            ),
         )
         .await?;
-        tejido_db::audit::record(&mut tx, Some(user.id), "password-reset-requested", Some(&user.email), None).await?;
+        tejido_db::audit::record(
+            &mut tx,
+            Some(user.id),
+            "password-reset-requested",
+            Some(&user.email),
+            None,
+        )
+        .await?;
         tx.commit().await?;
     }
-    Ok(html(&ForgotPage { c, email: String::new(), sent: true, errors: FieldErrors::new() }))
+    Ok(html(&ForgotPage {
+        c,
+        email: String::new(),
+        sent: true,
+        errors: FieldErrors::new(),
+    }))
 }
 
 #[derive(Template)]
@@ -197,11 +280,22 @@ struct ResetPage {
     errors: FieldErrors,
 }
 
-async fn reset_form(State(s): State<AppState>, c: Ctx, Path(token): Path<String>) -> AppResult<Response> {
-    if store::peek_token(&s.db, &token, TokenPurpose::PasswordReset).await?.is_none() {
+async fn reset_form(
+    State(s): State<AppState>,
+    c: Ctx,
+    Path(token): Path<String>,
+) -> AppResult<Response> {
+    if store::peek_token(&s.db, &token, TokenPurpose::PasswordReset)
+        .await?
+        .is_none()
+    {
         return Err(AppError::NotFound);
     }
-    Ok(html(&ResetPage { c, token, errors: FieldErrors::new() }))
+    Ok(html(&ResetPage {
+        c,
+        token,
+        errors: FieldErrors::new(),
+    }))
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -211,19 +305,33 @@ struct NewPasswordForm {
     confirm: String,
 }
 
-async fn reset(State(s): State<AppState>, c: Ctx, Path(token): Path<String>, Form(f): Form<NewPasswordForm>) -> AppResult<Response> {
+async fn reset(
+    State(s): State<AppState>,
+    c: Ctx,
+    Path(token): Path<String>,
+    Form(f): Form<NewPasswordForm>,
+) -> AppResult<Response> {
     if let Err(code) = check_new_password(&f.password, &f.confirm) {
-        if store::peek_token(&s.db, &token, TokenPurpose::PasswordReset).await?.is_none() {
+        if store::peek_token(&s.db, &token, TokenPurpose::PasswordReset)
+            .await?
+            .is_none()
+        {
             return Err(AppError::NotFound);
         }
-        return Ok(html_invalid(&ResetPage { c, token, errors: FieldErrors::single("password", code) }));
+        return Ok(html_invalid(&ResetPage {
+            c,
+            token,
+            errors: FieldErrors::single("password", code),
+        }));
     }
     let hash = auth::hash_password(f.password).await?;
     let mut tx = s.db.begin().await?;
     let Some(t) = store::consume_token(&mut tx, &token, TokenPurpose::PasswordReset).await? else {
         return Err(AppError::NotFound);
     };
-    let Some(uid) = t.user_id else { return Err(AppError::NotFound) };
+    let Some(uid) = t.user_id else {
+        return Err(AppError::NotFound);
+    };
     store::set_password(&mut tx, uid, &hash).await?;
     store::delete_user_sessions(&mut tx, uid).await?;
     tejido_db::audit::record(&mut tx, Some(uid), "password-reset", Some(&t.email), None).await?;
@@ -246,18 +354,42 @@ struct InvitationPage {
     errors: FieldErrors,
 }
 
-async fn invitation_page(s: &AppState, c: Ctx, token: String, display_name: String, errors: FieldErrors) -> AppResult<InvitationPage> {
-    let Some(t) = store::peek_token(&s.db, &token, TokenPurpose::Invitation).await? else { return Err(AppError::NotFound) };
+async fn invitation_page(
+    s: &AppState,
+    c: Ctx,
+    token: String,
+    display_name: String,
+    errors: FieldErrors,
+) -> AppResult<InvitationPage> {
+    let Some(t) = store::peek_token(&s.db, &token, TokenPurpose::Invitation).await? else {
+        return Err(AppError::NotFound);
+    };
     let community = match t.community_id {
-        Some(id) => tejido_db::communities::by_id(&s.db, id).await?.map(|c| c.name),
+        Some(id) => tejido_db::communities::by_id(&s.db, id)
+            .await?
+            .map(|c| c.name),
         None => None,
     };
     let existing = store::user_by_email(&s.db, &t.email).await?.is_some();
-    Ok(InvitationPage { c, token, email: t.email, community, existing, display_name, errors })
+    Ok(InvitationPage {
+        c,
+        token,
+        email: t.email,
+        community,
+        existing,
+        display_name,
+        errors,
+    })
 }
 
-async fn invitation_form(State(s): State<AppState>, c: Ctx, Path(token): Path<String>) -> AppResult<Response> {
-    Ok(html(&invitation_page(&s, c, token, String::new(), FieldErrors::new()).await?))
+async fn invitation_form(
+    State(s): State<AppState>,
+    c: Ctx,
+    Path(token): Path<String>,
+) -> AppResult<Response> {
+    Ok(html(
+        &invitation_page(&s, c, token, String::new(), FieldErrors::new()).await?,
+    ))
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -268,8 +400,15 @@ struct AcceptForm {
     confirm: String,
 }
 
-async fn accept_invitation(State(s): State<AppState>, c: Ctx, Path(token): Path<String>, Form(f): Form<AcceptForm>) -> AppResult<Response> {
-    let Some(peek) = store::peek_token(&s.db, &token, TokenPurpose::Invitation).await? else { return Err(AppError::NotFound) };
+async fn accept_invitation(
+    State(s): State<AppState>,
+    c: Ctx,
+    Path(token): Path<String>,
+    Form(f): Form<AcceptForm>,
+) -> AppResult<Response> {
+    let Some(peek) = store::peek_token(&s.db, &token, TokenPurpose::Invitation).await? else {
+        return Err(AppError::NotFound);
+    };
     let existing = store::user_by_email(&s.db, &peek.email).await?;
     let mut errors = FieldErrors::new();
     let mut hash = None;
@@ -281,18 +420,23 @@ async fn accept_invitation(State(s): State<AppState>, c: Ctx, Path(token): Path<
             }
         }
         None => {
-            let name = tejido_core::validate::required(&mut errors, "display_name", &f.display_name, 120);
+            let name =
+                tejido_core::validate::required(&mut errors, "display_name", &f.display_name, 120);
             if let Err(code) = check_new_password(&f.password, &f.confirm) {
                 errors.add("password", code);
             }
             if !errors.is_empty() {
-                return Ok(html_invalid(&invitation_page(&s, c, token, name, errors).await?));
+                return Ok(html_invalid(
+                    &invitation_page(&s, c, token, name, errors).await?,
+                ));
             }
             hash = Some(auth::hash_password(f.password.clone()).await?);
         }
     }
     let mut tx = s.db.begin().await?;
-    let Some(t) = store::consume_token(&mut tx, &token, TokenPurpose::Invitation).await? else { return Err(AppError::NotFound) };
+    let Some(t) = store::consume_token(&mut tx, &token, TokenPurpose::Invitation).await? else {
+        return Err(AppError::NotFound);
+    };
     let (user_id, person_id, new_cookie) = match existing {
         Some(u) => {
             let pid = match u.person_id {
@@ -327,13 +471,24 @@ async fn accept_invitation(State(s): State<AppState>, c: Ctx, Path(token): Path<
     let mut to = "/".to_owned();
     if let Some(cid) = t.community_id {
         tejido_db::communities::add_person(&mut tx, cid, person_id, t.created_by).await?;
-        let role = t.role.as_deref().and_then(Role::parse).unwrap_or(Role::Member);
+        let role = t
+            .role
+            .as_deref()
+            .and_then(Role::parse)
+            .unwrap_or(Role::Member);
         tejido_db::communities::assign_role(&mut tx, cid, person_id, role, t.created_by).await?;
         if let Some(comm) = tejido_db::communities::by_id(&s.db, cid).await? {
             to = format!("/c/{}", comm.slug);
         }
     }
-    tejido_db::audit::record(&mut tx, Some(user_id), "invitation-accepted", Some(&t.email), t.role.as_deref()).await?;
+    tejido_db::audit::record(
+        &mut tx,
+        Some(user_id),
+        "invitation-accepted",
+        Some(&t.email),
+        t.role.as_deref(),
+    )
+    .await?;
     tx.commit().await?;
     let mut r = redirect(&to);
     if let Some(ck) = new_cookie {
@@ -381,8 +536,13 @@ pub async fn invite(
     )
     .await?;
     let link = format!("{}/invitations/{raw}", s.config.base_url);
-    let tr = crate::i18n::Tr { i18n: &s.i18n, locale };
-    let place = community.map(|c| c.1.to_owned()).unwrap_or_else(|| "Tejido".to_owned());
+    let tr = crate::i18n::Tr {
+        i18n: &s.i18n,
+        locale,
+    };
+    let place = community
+        .map(|c| c.1.to_owned())
+        .unwrap_or_else(|| "Tejido".to_owned());
     tejido_db::outbox::enqueue(
         tx,
         email,
@@ -390,11 +550,23 @@ pub async fn invite(
         &s.i18n.get(
             locale,
             "mail-invite-body",
-            &[("inviter", &by.display_name), ("place", &place), ("link", &link), ("days", &INVITATION_DAYS.to_string())],
+            &[
+                ("inviter", &by.display_name),
+                ("place", &place),
+                ("link", &link),
+                ("days", &INVITATION_DAYS.to_string()),
+            ],
         ),
     )
     .await?;
-    tejido_db::audit::record(tx, Some(by.id), "invitation-created", Some(email), role.map(|r| r.as_str())).await?;
+    tejido_db::audit::record(
+        tx,
+        Some(by.id),
+        "invitation-created",
+        Some(email),
+        role.map(|r| r.as_str()),
+    )
+    .await?;
     Ok(link)
 }
 
@@ -412,7 +584,12 @@ struct AccountPage {
 async fn account(State(s): State<AppState>, c: Ctx) -> AppResult<Response> {
     let u = c.require_user()?;
     let tokens = store::list_api_tokens(&s.db, u.id).await?;
-    Ok(html(&AccountPage { c, tokens, new_token: None, errors: FieldErrors::new() }))
+    Ok(html(&AccountPage {
+        c,
+        tokens,
+        new_token: None,
+        errors: FieldErrors::new(),
+    }))
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -421,27 +598,52 @@ struct TokenForm {
     name: String,
 }
 
-async fn create_token(State(s): State<AppState>, c: Ctx, Form(f): Form<TokenForm>) -> AppResult<Response> {
+async fn create_token(
+    State(s): State<AppState>,
+    c: Ctx,
+    Form(f): Form<TokenForm>,
+) -> AppResult<Response> {
     let u = c.require_user()?.clone();
     let mut errors = FieldErrors::new();
     let name = tejido_core::validate::required(&mut errors, "name", &f.name, 80);
     if !errors.is_empty() {
         let tokens = store::list_api_tokens(&s.db, u.id).await?;
-        return Ok(html_invalid(&AccountPage { c, tokens, new_token: None, errors }));
+        return Ok(html_invalid(&AccountPage {
+            c,
+            tokens,
+            new_token: None,
+            errors,
+        }));
     }
     let raw = format!("tjd_{}", random_token());
     store::create_api_token(&s.db, u.id, &name, &raw).await?;
     tejido_db::audit::record_now(&s.db, Some(u.id), "api-token-created", Some(&name), None).await?;
     let tokens = store::list_api_tokens(&s.db, u.id).await?;
     // Shown once, never again: only its hash is stored.
-    Ok(html(&AccountPage { c, tokens, new_token: Some(raw), errors }))
+    Ok(html(&AccountPage {
+        c,
+        tokens,
+        new_token: Some(raw),
+        errors,
+    }))
 }
 
-async fn revoke_token(State(s): State<AppState>, c: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
+async fn revoke_token(
+    State(s): State<AppState>,
+    c: Ctx,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
     let u = c.require_user()?;
     if !store::revoke_api_token(&s.db, u.id, id).await? {
         return Err(AppError::NotFound);
     }
-    tejido_db::audit::record_now(&s.db, Some(u.id), "api-token-revoked", Some(&id.to_string()), None).await?;
+    tejido_db::audit::record_now(
+        &s.db,
+        Some(u.id),
+        "api-token-revoked",
+        Some(&id.to_string()),
+        None,
+    )
+    .await?;
     Ok(redirect("/account").into_response())
 }

@@ -47,18 +47,34 @@ struct ApiPage {
 
 async fn me(c: Ctx) -> AppResult<Json<Value>> {
     let u = c.require_user()?;
-    Ok(Json(json!({ "id": u.id, "email": u.email, "display_name": u.display_name, "is_admin": u.is_admin, "person_id": u.person_id, "locale": c.locale.as_str() })))
+    Ok(Json(
+        json!({ "id": u.id, "email": u.email, "display_name": u.display_name, "is_admin": u.is_admin, "person_id": u.person_id, "locale": c.locale.as_str() }),
+    ))
 }
 
-async fn orgs(State(s): State<AppState>, c: Ctx, Query(q): Query<ListQuery>, Query(p): Query<ApiPage>) -> AppResult<Json<Value>> {
+async fn orgs(
+    State(s): State<AppState>,
+    c: Ctx,
+    Query(q): Query<ListQuery>,
+    Query(p): Query<ApiPage>,
+) -> AppResult<Json<Value>> {
     c.require_user()?;
-    let f = OrgFilter { q: q.q.clone(), kind: q.kind.clone(), state_code: q.state.clone(), include_archived: false };
-    Ok(Json(page_json(&tejido_db::directory::list_organizations(&s.db, &f, list_req(&q, p.per_page)).await?)))
+    let f = OrgFilter {
+        q: q.q.clone(),
+        kind: q.kind.clone(),
+        state_code: q.state.clone(),
+        include_archived: false,
+    };
+    Ok(Json(page_json(
+        &tejido_db::directory::list_organizations(&s.db, &f, list_req(&q, p.per_page)).await?,
+    )))
 }
 
 async fn org(State(s): State<AppState>, c: Ctx, Path(id): Path<i64>) -> AppResult<Json<Value>> {
     c.require_user()?;
-    let o = tejido_db::directory::organization(&s.db, id).await?.ok_or(AppError::NotFound)?;
+    let o = tejido_db::directory::organization(&s.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     Ok(Json(json!(o)))
 }
 
@@ -70,26 +86,55 @@ async fn require_directory_edit(s: &AppState, c: &Ctx) -> AppResult<()> {
     }
 }
 
-async fn org_create(State(s): State<AppState>, c: Ctx, Json(form): Json<OrganizationForm>) -> AppResult<Response> {
+async fn org_create(
+    State(s): State<AppState>,
+    c: Ctx,
+    Json(form): Json<OrganizationForm>,
+) -> AppResult<Response> {
     require_directory_edit(&s, &c).await?;
     let input = form.parse().map_err(AppError::Validation)?;
     let mut tx = s.db.begin().await?;
     let id = tejido_db::directory::insert_organization(&mut tx, &input).await?;
-    tejido_db::audit::record(&mut tx, c.user_id(), "organization-created", Some(&id.to_string()), Some(&input.name)).await?;
+    tejido_db::audit::record(
+        &mut tx,
+        c.user_id(),
+        "organization-created",
+        Some(&id.to_string()),
+        Some(&input.name),
+    )
+    .await?;
     tx.commit().await?;
-    let o = tejido_db::directory::organization(&s.db, id).await?.ok_or(AppError::NotFound)?;
+    let o = tejido_db::directory::organization(&s.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     Ok((StatusCode::CREATED, Json(json!(o))).into_response())
 }
 
-async fn org_update(State(s): State<AppState>, c: Ctx, Path(id): Path<i64>, Json(form): Json<OrganizationForm>) -> AppResult<Json<Value>> {
+async fn org_update(
+    State(s): State<AppState>,
+    c: Ctx,
+    Path(id): Path<i64>,
+    Json(form): Json<OrganizationForm>,
+) -> AppResult<Json<Value>> {
     require_directory_edit(&s, &c).await?;
-    tejido_db::directory::organization(&s.db, id).await?.ok_or(AppError::NotFound)?;
+    tejido_db::directory::organization(&s.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let input = form.parse().map_err(AppError::Validation)?;
     let mut tx = s.db.begin().await?;
     tejido_db::directory::update_organization(&mut tx, id, &input).await?;
-    tejido_db::audit::record(&mut tx, c.user_id(), "organization-updated", Some(&id.to_string()), Some(&input.name)).await?;
+    tejido_db::audit::record(
+        &mut tx,
+        c.user_id(),
+        "organization-updated",
+        Some(&id.to_string()),
+        Some(&input.name),
+    )
+    .await?;
     tx.commit().await?;
-    Ok(Json(json!(tejido_db::directory::organization(&s.db, id).await?)))
+    Ok(Json(json!(
+        tejido_db::directory::organization(&s.db, id).await?
+    )))
 }
 
 /// People as the API shows them: contact details only to those who may edit the directory.
@@ -101,62 +146,130 @@ fn person_json(p: &tejido_db::directory::Person, show_contact: bool) -> Value {
     v
 }
 
-async fn people(State(s): State<AppState>, c: Ctx, Query(q): Query<ListQuery>, Query(p): Query<ApiPage>) -> AppResult<Json<Value>> {
+async fn people(
+    State(s): State<AppState>,
+    c: Ctx,
+    Query(q): Query<ListQuery>,
+    Query(p): Query<ApiPage>,
+) -> AppResult<Json<Value>> {
     c.require_user()?;
     let show = super::directory::can_edit(&s, &c).await?;
-    let f = PersonFilter { q: q.q.clone(), organization_id: q.organization, include_archived: false };
+    let f = PersonFilter {
+        q: q.q.clone(),
+        organization_id: q.organization,
+        include_archived: false,
+    };
     let page = tejido_db::directory::list_people(&s.db, &f, list_req(&q, p.per_page)).await?;
     let items: Vec<Value> = page.items.iter().map(|x| person_json(x, show)).collect();
-    Ok(Json(json!({ "items": items, "page": page.page, "per_page": page.per_page, "total": page.total, "pages": page.pages() })))
+    Ok(Json(
+        json!({ "items": items, "page": page.page, "per_page": page.per_page, "total": page.total, "pages": page.pages() }),
+    ))
 }
 
 async fn person(State(s): State<AppState>, c: Ctx, Path(id): Path<i64>) -> AppResult<Json<Value>> {
     let me = c.require_user()?.person_id;
-    let p = tejido_db::directory::person(&s.db, id).await?.ok_or(AppError::NotFound)?;
+    let p = tejido_db::directory::person(&s.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let show = me == Some(id) || super::directory::can_edit(&s, &c).await?;
     Ok(Json(person_json(&p, show)))
 }
 
-async fn checked_person(s: &AppState, form: &PersonForm) -> AppResult<tejido_core::directory::PersonInput> {
+async fn checked_person(
+    s: &AppState,
+    form: &PersonForm,
+) -> AppResult<tejido_core::directory::PersonInput> {
     let input = form.parse().map_err(AppError::Validation)?;
     if let Some(oid) = input.organization_id {
-        if tejido_db::directory::organization(&s.db, oid).await?.filter(|o| o.archived_at.is_none()).is_none() {
-            return Err(AppError::Validation(tejido_core::FieldErrors::single("organization_id", "error-invalid-choice")));
+        if tejido_db::directory::organization(&s.db, oid)
+            .await?
+            .filter(|o| o.archived_at.is_none())
+            .is_none()
+        {
+            return Err(AppError::Validation(tejido_core::FieldErrors::single(
+                "organization_id",
+                "error-invalid-choice",
+            )));
         }
     }
     Ok(input)
 }
 
-async fn person_create(State(s): State<AppState>, c: Ctx, Json(form): Json<PersonForm>) -> AppResult<Response> {
+async fn person_create(
+    State(s): State<AppState>,
+    c: Ctx,
+    Json(form): Json<PersonForm>,
+) -> AppResult<Response> {
     require_directory_edit(&s, &c).await?;
     let input = checked_person(&s, &form).await?;
     let mut tx = s.db.begin().await?;
     let id = tejido_db::directory::insert_person(&mut tx, &input).await?;
-    tejido_db::audit::record(&mut tx, c.user_id(), "person-created", Some(&id.to_string()), None).await?;
+    tejido_db::audit::record(
+        &mut tx,
+        c.user_id(),
+        "person-created",
+        Some(&id.to_string()),
+        None,
+    )
+    .await?;
     tx.commit().await?;
-    let p = tejido_db::directory::person(&s.db, id).await?.ok_or(AppError::NotFound)?;
+    let p = tejido_db::directory::person(&s.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     Ok((StatusCode::CREATED, Json(person_json(&p, true))).into_response())
 }
 
-async fn person_update(State(s): State<AppState>, c: Ctx, Path(id): Path<i64>, Json(form): Json<PersonForm>) -> AppResult<Json<Value>> {
+async fn person_update(
+    State(s): State<AppState>,
+    c: Ctx,
+    Path(id): Path<i64>,
+    Json(form): Json<PersonForm>,
+) -> AppResult<Json<Value>> {
     require_directory_edit(&s, &c).await?;
-    tejido_db::directory::person(&s.db, id).await?.ok_or(AppError::NotFound)?;
+    tejido_db::directory::person(&s.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let input = checked_person(&s, &form).await?;
     let mut tx = s.db.begin().await?;
     tejido_db::directory::update_person(&mut tx, id, &input).await?;
-    tejido_db::audit::record(&mut tx, c.user_id(), "person-updated", Some(&id.to_string()), None).await?;
+    tejido_db::audit::record(
+        &mut tx,
+        c.user_id(),
+        "person-updated",
+        Some(&id.to_string()),
+        None,
+    )
+    .await?;
     tx.commit().await?;
-    let p = tejido_db::directory::person(&s.db, id).await?.ok_or(AppError::NotFound)?;
+    let p = tejido_db::directory::person(&s.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     Ok(Json(person_json(&p, true)))
 }
 
-async fn communities(State(s): State<AppState>, c: Ctx, Query(q): Query<ListQuery>, Query(p): Query<ApiPage>) -> AppResult<Json<Value>> {
+async fn communities(
+    State(s): State<AppState>,
+    c: Ctx,
+    Query(q): Query<ListQuery>,
+    Query(p): Query<ApiPage>,
+) -> AppResult<Json<Value>> {
     let u = c.require_user()?;
-    let page = tejido_db::communities::list_visible(&s.db, u.person_id, u.is_admin, q.q.as_deref(), list_req(&q, p.per_page)).await?;
+    let page = tejido_db::communities::list_visible(
+        &s.db,
+        u.person_id,
+        u.is_admin,
+        q.q.as_deref(),
+        list_req(&q, p.per_page),
+    )
+    .await?;
     Ok(Json(page_json(&page)))
 }
 
-async fn community(State(s): State<AppState>, c: Ctx, Path(slug): Path<String>) -> AppResult<Json<Value>> {
+async fn community(
+    State(s): State<AppState>,
+    c: Ctx,
+    Path(slug): Path<String>,
+) -> AppResult<Json<Value>> {
     c.require_user()?;
     let l = super::communities::load(&s, &c, &slug).await?;
     let roles = tejido_db::communities::current_roles(&s.db, l.community.id).await?;
@@ -168,27 +281,42 @@ async fn community(State(s): State<AppState>, c: Ctx, Path(slug): Path<String>) 
     })))
 }
 
-async fn community_members(State(s): State<AppState>, c: Ctx, Path(slug): Path<String>, Query(q): Query<ListQuery>) -> AppResult<Json<Value>> {
+async fn community_members(
+    State(s): State<AppState>,
+    c: Ctx,
+    Path(slug): Path<String>,
+    Query(q): Query<ListQuery>,
+) -> AppResult<Json<Value>> {
     c.require_user()?;
     let l = super::communities::load(&s, &c, &slug).await?;
     let req = list_req(&q, Some(100));
     let orgs = tejido_db::communities::member_organizations(&s.db, l.community.id, req).await?;
     let people = tejido_db::communities::member_people(&s.db, l.community.id, req).await?;
-    Ok(Json(json!({ "organizations": page_json(&orgs), "people": page_json(&people) })))
+    Ok(Json(
+        json!({ "organizations": page_json(&orgs), "people": page_json(&people) }),
+    ))
 }
 
-async fn community_create(State(s): State<AppState>, c: Ctx, Json(form): Json<CommunityForm>) -> AppResult<Response> {
+async fn community_create(
+    State(s): State<AppState>,
+    c: Ctx,
+    Json(form): Json<CommunityForm>,
+) -> AppResult<Response> {
     let u = c.require_user()?.clone();
     require_directory_edit(&s, &c).await?;
     let input = form.parse().map_err(AppError::Validation)?;
-    let Some(pid) = u.person_id else { return Err(AppError::BadRequest("account without a person")) };
+    let Some(pid) = u.person_id else {
+        return Err(AppError::BadRequest("account without a person"));
+    };
     let mut tx = s.db.begin().await?;
     let (id, slug) = tejido_db::communities::insert(&mut tx, &input, Some(u.id)).await?;
     tejido_db::communities::add_person(&mut tx, id, pid, Some(u.id)).await?;
     tejido_db::communities::assign_role(&mut tx, id, pid, Role::Convener, Some(u.id)).await?;
     tejido_db::audit::record(&mut tx, Some(u.id), "community-created", Some(&slug), None).await?;
     tx.commit().await?;
-    let m = tejido_db::communities::by_id(&s.db, id).await?.ok_or(AppError::NotFound)?;
+    let m = tejido_db::communities::by_id(&s.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     Ok((StatusCode::CREATED, Json(json!(m))).into_response())
 }
 
@@ -199,9 +327,11 @@ async fn openapi() -> Json<Value> {
 /// The OpenAPI 3 description of this API. A test checks every route above appears in it.
 pub fn openapi_document() -> Value {
     let err = json!({ "$ref": "#/components/responses/Error" });
-    let paged = |item: &str| json!({ "type": "object", "properties": {
+    let paged = |item: &str| {
+        json!({ "type": "object", "properties": {
         "items": { "type": "array", "items": { "$ref": format!("#/components/schemas/{item}") } },
-        "page": { "type": "integer" }, "per_page": { "type": "integer" }, "total": { "type": "integer" }, "pages": { "type": "integer" } } });
+        "page": { "type": "integer" }, "per_page": { "type": "integer" }, "total": { "type": "integer" }, "pages": { "type": "integer" } } })
+    };
     let list_params = json!([
         { "name": "q", "in": "query", "schema": { "type": "string" }, "description": "Name contains (accent- and case-insensitive)" },
         { "name": "page", "in": "query", "schema": { "type": "integer", "minimum": 1 } },

@@ -12,7 +12,10 @@ use serde::Deserialize;
 use tejido_core::communities::{access, Access, CommunityForm, Role, Visibility, TIME_ZONES};
 use tejido_core::page::{Page, PageReq};
 use tejido_core::FieldErrors;
-use tejido_db::communities::{self as store, Community, CommunitySummary, MemberOrganization, MemberPerson, MembershipEvent, RoleHolder};
+use tejido_db::communities::{
+    self as store, Community, CommunitySummary, MemberOrganization, MemberPerson, MembershipEvent,
+    RoleHolder,
+};
 
 use super::{ListQuery, Options};
 use crate::error::AppResult;
@@ -27,7 +30,10 @@ pub fn router() -> Router<AppState> {
         .route("/c/{slug}/edit", get(edit_form).post(update))
         .route("/c/{slug}/members", get(members))
         .route("/c/{slug}/members/organizations", post(add_org))
-        .route("/c/{slug}/members/organizations/{id}/remove", post(remove_org))
+        .route(
+            "/c/{slug}/members/organizations/{id}/remove",
+            post(remove_org),
+        )
         .route("/c/{slug}/members/people", post(add_person))
         .route("/c/{slug}/members/people/{id}/remove", post(remove_person))
         .route("/c/{slug}/roles", post(assign_role))
@@ -45,7 +51,9 @@ pub struct Loaded {
 /// Loads a community by slug and checks the viewer may see it: 404 when it does not exist,
 /// 401 for anonymous visitors of a non-public one, 403 for signed-in outsiders.
 pub async fn load(s: &AppState, c: &Ctx, slug: &str) -> AppResult<Loaded> {
-    let community = store::by_slug(&s.db, slug).await?.ok_or(AppError::NotFound)?;
+    let community = store::by_slug(&s.db, slug)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let vis = Visibility::parse(&community.visibility).unwrap_or(Visibility::Private);
     let (member, roles) = match c.user.as_ref().and_then(|u| u.person_id) {
         Some(pid) => store::standing(&s.db, community.id, pid).await?,
@@ -53,9 +61,17 @@ pub async fn load(s: &AppState, c: &Ctx, slug: &str) -> AppResult<Loaded> {
     };
     let a = access(vis, c.signed_in(), c.is_admin(), member, &roles);
     if !a.view {
-        return Err(if c.signed_in() { AppError::Forbidden } else { AppError::Unauthorized });
+        return Err(if c.signed_in() {
+            AppError::Forbidden
+        } else {
+            AppError::Unauthorized
+        });
     }
-    Ok(Loaded { community, access: a, roles })
+    Ok(Loaded {
+        community,
+        access: a,
+        roles,
+    })
 }
 
 async fn load_manage(s: &AppState, c: &Ctx, slug: &str) -> AppResult<Loaded> {
@@ -68,15 +84,24 @@ async fn load_manage(s: &AppState, c: &Ctx, slug: &str) -> AppResult<Loaded> {
 }
 
 pub fn visibility_options(c: &Ctx) -> Options {
-    Visibility::ALL.iter().map(|v| (v.as_str().to_owned(), c.label("visibility", v.as_str()))).collect()
+    Visibility::ALL
+        .iter()
+        .map(|v| (v.as_str().to_owned(), c.label("visibility", v.as_str())))
+        .collect()
 }
 
 pub fn role_options(c: &Ctx) -> Options {
-    Role::ALL.iter().map(|r| (r.as_str().to_owned(), c.label("role", r.as_str()))).collect()
+    Role::ALL
+        .iter()
+        .map(|r| (r.as_str().to_owned(), c.label("role", r.as_str())))
+        .collect()
 }
 
 fn tz_options() -> Options {
-    TIME_ZONES.iter().map(|t| ((*t).to_owned(), (*t).replace('_', " "))).collect()
+    TIME_ZONES
+        .iter()
+        .map(|t| ((*t).to_owned(), (*t).replace('_', " ")))
+        .collect()
 }
 
 // ---- list and create ----------------------------------------------------------------------------
@@ -91,13 +116,30 @@ struct ListPage {
     can_create: bool,
 }
 
-async fn list(State(s): State<AppState>, c: Ctx, Query(lq): Query<ListQuery>) -> AppResult<Response> {
+async fn list(
+    State(s): State<AppState>,
+    c: Ctx,
+    Query(lq): Query<ListQuery>,
+) -> AppResult<Response> {
     let u = c.require_user()?;
-    let page = store::list_visible(&s.db, u.person_id, u.is_admin, lq.q.as_deref(), lq.page_req()).await?;
+    let page = store::list_visible(
+        &s.db,
+        u.person_id,
+        u.is_admin,
+        lq.q.as_deref(),
+        lq.page_req(),
+    )
+    .await?;
     let q = lq.q.unwrap_or_default();
     let pager = Pager::new(&page, &query("/communities", &[("q", &q)]));
     let can_create = super::directory::can_edit(&s, &c).await?;
-    Ok(html(&ListPage { c, page, pager, q, can_create }))
+    Ok(html(&ListPage {
+        c,
+        page,
+        pager,
+        q,
+        can_create,
+    }))
 }
 
 #[derive(Template)]
@@ -113,18 +155,33 @@ struct FormPage {
 
 fn form_page(c: Ctx, slug: Option<String>, form: CommunityForm, errors: FieldErrors) -> FormPage {
     let visibilities = visibility_options(&c);
-    FormPage { c, slug, form, errors, visibilities, zones: tz_options() }
+    FormPage {
+        c,
+        slug,
+        form,
+        errors,
+        visibilities,
+        zones: tz_options(),
+    }
 }
 
 async fn new_form(State(s): State<AppState>, c: Ctx) -> AppResult<Response> {
     if !super::directory::can_edit(&s, &c).await? {
         return Err(AppError::Forbidden);
     }
-    let form = CommunityForm { visibility: "private".into(), time_zone: tejido_core::communities::DEFAULT_TIME_ZONE.into(), ..Default::default() };
+    let form = CommunityForm {
+        visibility: "private".into(),
+        time_zone: tejido_core::communities::DEFAULT_TIME_ZONE.into(),
+        ..Default::default()
+    };
     Ok(html(&form_page(c, None, form, FieldErrors::new())))
 }
 
-async fn create(State(s): State<AppState>, c: Ctx, Form(form): Form<CommunityForm>) -> AppResult<Response> {
+async fn create(
+    State(s): State<AppState>,
+    c: Ctx,
+    Form(form): Form<CommunityForm>,
+) -> AppResult<Response> {
     if !super::directory::can_edit(&s, &c).await? {
         return Err(AppError::Forbidden);
     }
@@ -179,13 +236,32 @@ async fn show(State(s): State<AppState>, c: Ctx, Path(slug): Path<String>) -> Ap
     let id = l.community.id;
     let mut holders = store::current_roles(&s.db, id).await?;
     holders.retain(|h| h.role != "member");
-    holders.sort_by_key(|h| Role::ALL.iter().position(|r| r.as_str() == h.role).unwrap_or(99));
+    holders.sort_by_key(|h| {
+        Role::ALL
+            .iter()
+            .position(|r| r.as_str() == h.role)
+            .unwrap_or(99)
+    });
     let orgs = store::member_organizations(&s.db, id, PageReq::new(Some(1), Some(12))).await?;
-    let people_total = store::member_people(&s.db, id, PageReq::new(Some(1), Some(1))).await?.total;
-    Ok(html(&ShowPage { c, m: l.community, access: l.access, my_roles: l.roles, holders, orgs, people_total }))
+    let people_total = store::member_people(&s.db, id, PageReq::new(Some(1), Some(1)))
+        .await?
+        .total;
+    Ok(html(&ShowPage {
+        c,
+        m: l.community,
+        access: l.access,
+        my_roles: l.roles,
+        holders,
+        orgs,
+        people_total,
+    }))
 }
 
-async fn edit_form(State(s): State<AppState>, c: Ctx, Path(slug): Path<String>) -> AppResult<Response> {
+async fn edit_form(
+    State(s): State<AppState>,
+    c: Ctx,
+    Path(slug): Path<String>,
+) -> AppResult<Response> {
     let l = load_manage(&s, &c, &slug).await?;
     let m = l.community;
     let form = CommunityForm {
@@ -201,7 +277,12 @@ async fn edit_form(State(s): State<AppState>, c: Ctx, Path(slug): Path<String>) 
     Ok(html(&form_page(c, Some(slug), form, FieldErrors::new())))
 }
 
-async fn update(State(s): State<AppState>, c: Ctx, Path(slug): Path<String>, Form(form): Form<CommunityForm>) -> AppResult<Response> {
+async fn update(
+    State(s): State<AppState>,
+    c: Ctx,
+    Path(slug): Path<String>,
+    Form(form): Form<CommunityForm>,
+) -> AppResult<Response> {
     let l = load_manage(&s, &c, &slug).await?;
     let input = match form.parse() {
         Ok(i) => i,
@@ -257,11 +338,23 @@ struct Extra {
 
 impl Default for Extra {
     fn default() -> Self {
-        Extra { invite_email: String::new(), invite_role: "member".into(), invite_link: None, errors: FieldErrors::new(), notice: None }
+        Extra {
+            invite_email: String::new(),
+            invite_role: "member".into(),
+            invite_link: None,
+            errors: FieldErrors::new(),
+            notice: None,
+        }
     }
 }
 
-async fn members_page(s: &AppState, c: Ctx, l: Loaded, q: MembersQuery, extra: Extra) -> AppResult<MembersPage> {
+async fn members_page(
+    s: &AppState,
+    c: Ctx,
+    l: Loaded,
+    q: MembersQuery,
+    extra: Extra,
+) -> AppResult<MembersPage> {
     let id = l.community.id;
     let req = PageReq::new(q.page, Some(50));
     let orgs = store::member_organizations(&s.db, id, PageReq::new(Some(1), Some(100))).await?;
@@ -276,7 +369,10 @@ async fn members_page(s: &AppState, c: Ctx, l: Loaded, q: MembersQuery, extra: E
         let o = tejido_db::directory::organization_choices(&s.db, Some(&find), 10).await?;
         let p = tejido_db::directory::list_people(
             &s.db,
-            &tejido_db::directory::PersonFilter { q: Some(find.clone()), ..Default::default() },
+            &tejido_db::directory::PersonFilter {
+                q: Some(find.clone()),
+                ..Default::default()
+            },
             PageReq::new(Some(1), Some(10)),
         )
         .await?
@@ -285,7 +381,11 @@ async fn members_page(s: &AppState, c: Ctx, l: Loaded, q: MembersQuery, extra: E
     } else {
         (vec![], vec![])
     };
-    let invitations = if l.access.manage { tejido_db::accounts::pending_invitations(&s.db, id).await? } else { vec![] };
+    let invitations = if l.access.manage {
+        tejido_db::accounts::pending_invitations(&s.db, id).await?
+    } else {
+        vec![]
+    };
     let roles = role_options(&c);
     Ok(MembersPage {
         c,
@@ -308,7 +408,12 @@ async fn members_page(s: &AppState, c: Ctx, l: Loaded, q: MembersQuery, extra: E
     })
 }
 
-async fn members(State(s): State<AppState>, c: Ctx, Path(slug): Path<String>, Query(q): Query<MembersQuery>) -> AppResult<Response> {
+async fn members(
+    State(s): State<AppState>,
+    c: Ctx,
+    Path(slug): Path<String>,
+    Query(q): Query<MembersQuery>,
+) -> AppResult<Response> {
     c.require_user()?;
     let l = load(&s, &c, &slug).await?;
     Ok(html(&members_page(&s, c, l, q, Extra::default()).await?))
@@ -323,40 +428,85 @@ struct IdForm {
 }
 
 fn parse_id(v: &str) -> AppResult<i64> {
-    v.trim().parse::<i64>().ok().filter(|x| *x > 0).ok_or(AppError::BadRequest("id"))
+    v.trim()
+        .parse::<i64>()
+        .ok()
+        .filter(|x| *x > 0)
+        .ok_or(AppError::BadRequest("id"))
 }
 
-async fn add_org(State(s): State<AppState>, c: Ctx, Path(slug): Path<String>, Form(f): Form<IdForm>) -> AppResult<Response> {
+async fn add_org(
+    State(s): State<AppState>,
+    c: Ctx,
+    Path(slug): Path<String>,
+    Form(f): Form<IdForm>,
+) -> AppResult<Response> {
     let l = load_manage(&s, &c, &slug).await?;
     let oid = parse_id(&f.organization_id)?;
-    let org = tejido_db::directory::organization(&s.db, oid).await?.filter(|o| o.archived_at.is_none()).ok_or(AppError::NotFound)?;
+    let org = tejido_db::directory::organization(&s.db, oid)
+        .await?
+        .filter(|o| o.archived_at.is_none())
+        .ok_or(AppError::NotFound)?;
     let mut tx = s.db.begin().await?;
     if store::add_organization(&mut tx, l.community.id, oid, c.user_id()).await? {
-        tejido_db::audit::record(&mut tx, c.user_id(), "community-organization-added", Some(&slug), Some(&org.name)).await?;
+        tejido_db::audit::record(
+            &mut tx,
+            c.user_id(),
+            "community-organization-added",
+            Some(&slug),
+            Some(&org.name),
+        )
+        .await?;
     }
     tx.commit().await?;
     Ok(redirect(&format!("/c/{slug}/members")))
 }
 
-async fn remove_org(State(s): State<AppState>, c: Ctx, Path((slug, oid)): Path<(String, i64)>) -> AppResult<Response> {
+async fn remove_org(
+    State(s): State<AppState>,
+    c: Ctx,
+    Path((slug, oid)): Path<(String, i64)>,
+) -> AppResult<Response> {
     let l = load_manage(&s, &c, &slug).await?;
     let mut tx = s.db.begin().await?;
     if !store::remove_organization(&mut tx, l.community.id, oid).await? {
         return Err(AppError::NotFound);
     }
-    tejido_db::audit::record(&mut tx, c.user_id(), "community-organization-removed", Some(&slug), Some(&oid.to_string())).await?;
+    tejido_db::audit::record(
+        &mut tx,
+        c.user_id(),
+        "community-organization-removed",
+        Some(&slug),
+        Some(&oid.to_string()),
+    )
+    .await?;
     tx.commit().await?;
     Ok(redirect(&format!("/c/{slug}/members")))
 }
 
-async fn add_person(State(s): State<AppState>, c: Ctx, Path(slug): Path<String>, Form(f): Form<IdForm>) -> AppResult<Response> {
+async fn add_person(
+    State(s): State<AppState>,
+    c: Ctx,
+    Path(slug): Path<String>,
+    Form(f): Form<IdForm>,
+) -> AppResult<Response> {
     let l = load_manage(&s, &c, &slug).await?;
     let pid = parse_id(&f.person_id)?;
-    tejido_db::directory::person(&s.db, pid).await?.filter(|p| p.archived_at.is_none()).ok_or(AppError::NotFound)?;
+    tejido_db::directory::person(&s.db, pid)
+        .await?
+        .filter(|p| p.archived_at.is_none())
+        .ok_or(AppError::NotFound)?;
     let mut tx = s.db.begin().await?;
     if store::add_person(&mut tx, l.community.id, pid, c.user_id()).await? {
         store::assign_role(&mut tx, l.community.id, pid, Role::Member, c.user_id()).await?;
-        tejido_db::audit::record(&mut tx, c.user_id(), "community-person-added", Some(&slug), Some(&pid.to_string())).await?;
+        tejido_db::audit::record(
+            &mut tx,
+            c.user_id(),
+            "community-person-added",
+            Some(&slug),
+            Some(&pid.to_string()),
+        )
+        .await?;
     }
     tx.commit().await?;
     Ok(redirect(&format!("/c/{slug}/members")))
@@ -367,7 +517,11 @@ async fn keep_a_manager(tx: &mut tejido_db::Tx, community_id: i64) -> AppResult<
     Ok(store::count_managers(tx, community_id).await? > 0)
 }
 
-async fn remove_person(State(s): State<AppState>, c: Ctx, Path((slug, pid)): Path<(String, i64)>) -> AppResult<Response> {
+async fn remove_person(
+    State(s): State<AppState>,
+    c: Ctx,
+    Path((slug, pid)): Path<(String, i64)>,
+) -> AppResult<Response> {
     let l = load_manage(&s, &c, &slug).await?;
     let mut tx = s.db.begin().await?;
     if !store::remove_person(&mut tx, l.community.id, pid).await? {
@@ -375,16 +529,33 @@ async fn remove_person(State(s): State<AppState>, c: Ctx, Path((slug, pid)): Pat
     }
     if !keep_a_manager(&mut tx, l.community.id).await? {
         drop(tx);
-        let extra = Extra { notice: Some("error-last-manager"), ..Default::default() };
+        let extra = Extra {
+            notice: Some("error-last-manager"),
+            ..Default::default()
+        };
         let l = load(&s, &c, &slug).await?;
-        return Ok(html_invalid(&members_page(&s, c, l, MembersQuery::default(), extra).await?));
+        return Ok(html_invalid(
+            &members_page(&s, c, l, MembersQuery::default(), extra).await?,
+        ));
     }
-    tejido_db::audit::record(&mut tx, c.user_id(), "community-person-removed", Some(&slug), Some(&pid.to_string())).await?;
+    tejido_db::audit::record(
+        &mut tx,
+        c.user_id(),
+        "community-person-removed",
+        Some(&slug),
+        Some(&pid.to_string()),
+    )
+    .await?;
     tx.commit().await?;
     Ok(redirect(&format!("/c/{slug}/members")))
 }
 
-async fn assign_role(State(s): State<AppState>, c: Ctx, Path(slug): Path<String>, Form(f): Form<IdForm>) -> AppResult<Response> {
+async fn assign_role(
+    State(s): State<AppState>,
+    c: Ctx,
+    Path(slug): Path<String>,
+    Form(f): Form<IdForm>,
+) -> AppResult<Response> {
     let l = load_manage(&s, &c, &slug).await?;
     let pid = parse_id(&f.person_id)?;
     let role = Role::parse(f.role.trim()).ok_or(AppError::BadRequest("role"))?;
@@ -394,13 +565,25 @@ async fn assign_role(State(s): State<AppState>, c: Ctx, Path(slug): Path<String>
     }
     let mut tx = s.db.begin().await?;
     if store::assign_role(&mut tx, l.community.id, pid, role, c.user_id()).await? {
-        tejido_db::audit::record(&mut tx, c.user_id(), "role-assigned", Some(&slug), Some(&format!("{pid}:{role}"))).await?;
+        tejido_db::audit::record(
+            &mut tx,
+            c.user_id(),
+            "role-assigned",
+            Some(&slug),
+            Some(&format!("{pid}:{role}")),
+        )
+        .await?;
     }
     tx.commit().await?;
     Ok(redirect(&format!("/c/{slug}/members")))
 }
 
-async fn end_role(State(s): State<AppState>, c: Ctx, Path(slug): Path<String>, Form(f): Form<IdForm>) -> AppResult<Response> {
+async fn end_role(
+    State(s): State<AppState>,
+    c: Ctx,
+    Path(slug): Path<String>,
+    Form(f): Form<IdForm>,
+) -> AppResult<Response> {
     let l = load_manage(&s, &c, &slug).await?;
     let pid = parse_id(&f.person_id)?;
     let role = Role::parse(f.role.trim()).ok_or(AppError::BadRequest("role"))?;
@@ -410,11 +593,23 @@ async fn end_role(State(s): State<AppState>, c: Ctx, Path(slug): Path<String>, F
     }
     if !keep_a_manager(&mut tx, l.community.id).await? {
         drop(tx);
-        let extra = Extra { notice: Some("error-last-manager"), ..Default::default() };
+        let extra = Extra {
+            notice: Some("error-last-manager"),
+            ..Default::default()
+        };
         let l = load(&s, &c, &slug).await?;
-        return Ok(html_invalid(&members_page(&s, c, l, MembersQuery::default(), extra).await?));
+        return Ok(html_invalid(
+            &members_page(&s, c, l, MembersQuery::default(), extra).await?,
+        ));
     }
-    tejido_db::audit::record(&mut tx, c.user_id(), "role-ended", Some(&slug), Some(&format!("{pid}:{role}"))).await?;
+    tejido_db::audit::record(
+        &mut tx,
+        c.user_id(),
+        "role-ended",
+        Some(&slug),
+        Some(&format!("{pid}:{role}")),
+    )
+    .await?;
     tx.commit().await?;
     Ok(redirect(&format!("/c/{slug}/members")))
 }
@@ -426,7 +621,12 @@ struct InviteForm {
     role: String,
 }
 
-async fn invite(State(s): State<AppState>, c: Ctx, Path(slug): Path<String>, Form(f): Form<InviteForm>) -> AppResult<Response> {
+async fn invite(
+    State(s): State<AppState>,
+    c: Ctx,
+    Path(slug): Path<String>,
+    Form(f): Form<InviteForm>,
+) -> AppResult<Response> {
     let l = load_manage(&s, &c, &slug).await?;
     let mut errors = FieldErrors::new();
     let email = tejido_core::accounts::Email::parse(&f.email);
@@ -438,13 +638,35 @@ async fn invite(State(s): State<AppState>, c: Ctx, Path(slug): Path<String>, For
         errors.add("role", "error-invalid-choice");
     }
     let (Some(email), Some(role), true) = (email, role, errors.is_empty()) else {
-        let extra = Extra { invite_email: f.email, invite_role: f.role, errors, ..Default::default() };
-        return Ok(html_invalid(&members_page(&s, c, l, MembersQuery::default(), extra).await?));
+        let extra = Extra {
+            invite_email: f.email,
+            invite_role: f.role,
+            errors,
+            ..Default::default()
+        };
+        return Ok(html_invalid(
+            &members_page(&s, c, l, MembersQuery::default(), extra).await?,
+        ));
     };
     let by = c.require_user()?.clone();
     let mut tx = s.db.begin().await?;
-    let link = super::accounts::invite(&s, &mut tx, &by, &email.0, Some((l.community.id, &l.community.name)), Some(role), c.locale).await?;
+    let link = super::accounts::invite(
+        &s,
+        &mut tx,
+        &by,
+        &email.0,
+        Some((l.community.id, &l.community.name)),
+        Some(role),
+        c.locale,
+    )
+    .await?;
     tx.commit().await?;
-    let extra = Extra { invite_link: Some(link), notice: Some("invite-sent"), ..Default::default() };
-    Ok(html(&members_page(&s, c, l, MembersQuery::default(), extra).await?))
+    let extra = Extra {
+        invite_link: Some(link),
+        notice: Some("invite-sent"),
+        ..Default::default()
+    };
+    Ok(html(
+        &members_page(&s, c, l, MembersQuery::default(), extra).await?,
+    ))
 }

@@ -21,15 +21,24 @@ use crate::{AppError, AppState, Ctx};
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/directory", get(|| async { redirect("/directory/organizations") }))
+        .route(
+            "/directory",
+            get(|| async { redirect("/directory/organizations") }),
+        )
         .route("/directory/organizations", get(org_list).post(org_create))
         .route("/directory/organizations/new", get(org_new))
-        .route("/directory/organizations/{id}", get(org_show).post(org_update))
+        .route(
+            "/directory/organizations/{id}",
+            get(org_show).post(org_update),
+        )
         .route("/directory/organizations/{id}/edit", get(org_edit))
         .route("/directory/organizations/{id}/archive", post(org_archive))
         .route("/directory/people", get(person_list).post(person_create))
         .route("/directory/people/new", get(person_new))
-        .route("/directory/people/{id}", get(person_show).post(person_update))
+        .route(
+            "/directory/people/{id}",
+            get(person_show).post(person_update),
+        )
         .route("/directory/people/{id}/edit", get(person_edit))
         .route("/directory/people/{id}/archive", post(person_archive))
 }
@@ -55,19 +64,31 @@ async fn require_edit(s: &AppState, c: &Ctx) -> AppResult<()> {
 }
 
 pub fn kind_options(c: &Ctx) -> Options {
-    OrgKind::ALL.iter().map(|k| (k.as_str().to_owned(), c.label("org-kind", k.as_str()))).collect()
+    OrgKind::ALL
+        .iter()
+        .map(|k| (k.as_str().to_owned(), c.label("org-kind", k.as_str())))
+        .collect()
 }
 
 pub fn state_options() -> Options {
-    STATES.iter().map(|(k, n)| ((*k).to_owned(), (*n).to_owned())).collect()
+    STATES
+        .iter()
+        .map(|(k, n)| ((*k).to_owned(), (*n).to_owned()))
+        .collect()
 }
 
 pub fn level_options(c: &Ctx) -> Options {
-    PositionLevel::ALL.iter().map(|k| (k.as_str().to_owned(), c.label("level", k.as_str()))).collect()
+    PositionLevel::ALL
+        .iter()
+        .map(|k| (k.as_str().to_owned(), c.label("level", k.as_str())))
+        .collect()
 }
 
 pub fn state_name(code: &Option<String>) -> String {
-    code.as_deref().and_then(tejido_core::directory::state_name).unwrap_or("").to_owned()
+    code.as_deref()
+        .and_then(tejido_core::directory::state_name)
+        .unwrap_or("")
+        .to_owned()
 }
 
 // ---- organizations ---------------------------------------------------------------------------
@@ -86,15 +107,44 @@ struct OrgList {
     can_edit: bool,
 }
 
-async fn org_list(State(s): State<AppState>, c: Ctx, Query(lq): Query<ListQuery>) -> AppResult<Response> {
+async fn org_list(
+    State(s): State<AppState>,
+    c: Ctx,
+    Query(lq): Query<ListQuery>,
+) -> AppResult<Response> {
     c.require_user()?;
-    let f = OrgFilter { q: lq.q.clone(), kind: lq.kind.clone(), state_code: lq.state.clone(), include_archived: false };
+    let f = OrgFilter {
+        q: lq.q.clone(),
+        kind: lq.kind.clone(),
+        state_code: lq.state.clone(),
+        include_archived: false,
+    };
     let page = store::list_organizations(&s.db, &f, lq.page_req()).await?;
-    let (q, kind, state) = (lq.q.unwrap_or_default(), lq.kind.unwrap_or_default(), lq.state.unwrap_or_default());
-    let pager = Pager::new(&page, &query("/directory/organizations", &[("q", &q), ("kind", &kind), ("state", &state)]));
+    let (q, kind, state) = (
+        lq.q.unwrap_or_default(),
+        lq.kind.unwrap_or_default(),
+        lq.state.unwrap_or_default(),
+    );
+    let pager = Pager::new(
+        &page,
+        &query(
+            "/directory/organizations",
+            &[("q", &q), ("kind", &kind), ("state", &state)],
+        ),
+    );
     let can_edit = can_edit(&s, &c).await?;
     let kinds = kind_options(&c);
-    Ok(html(&OrgList { c, page, pager, q, kind, state, kinds, states: state_options(), can_edit }))
+    Ok(html(&OrgList {
+        c,
+        page,
+        pager,
+        q,
+        kind,
+        state,
+        kinds,
+        states: state_options(),
+        can_edit,
+    }))
 }
 
 #[derive(Template)]
@@ -108,17 +158,38 @@ struct OrgFormPage {
     states: Options,
 }
 
-fn org_form_page(c: Ctx, id: Option<i64>, form: OrganizationForm, errors: FieldErrors) -> OrgFormPage {
+fn org_form_page(
+    c: Ctx,
+    id: Option<i64>,
+    form: OrganizationForm,
+    errors: FieldErrors,
+) -> OrgFormPage {
     let kinds = kind_options(&c);
-    OrgFormPage { c, id, form, errors, kinds, states: state_options() }
+    OrgFormPage {
+        c,
+        id,
+        form,
+        errors,
+        kinds,
+        states: state_options(),
+    }
 }
 
 async fn org_new(State(s): State<AppState>, c: Ctx) -> AppResult<Response> {
     require_edit(&s, &c).await?;
-    Ok(html(&org_form_page(c, None, OrganizationForm::default(), FieldErrors::new())))
+    Ok(html(&org_form_page(
+        c,
+        None,
+        OrganizationForm::default(),
+        FieldErrors::new(),
+    )))
 }
 
-async fn org_create(State(s): State<AppState>, c: Ctx, Form(form): Form<OrganizationForm>) -> AppResult<Response> {
+async fn org_create(
+    State(s): State<AppState>,
+    c: Ctx,
+    Form(form): Form<OrganizationForm>,
+) -> AppResult<Response> {
     require_edit(&s, &c).await?;
     let input = match form.parse() {
         Ok(i) => i,
@@ -126,13 +197,22 @@ async fn org_create(State(s): State<AppState>, c: Ctx, Form(form): Form<Organiza
     };
     let mut tx = s.db.begin().await?;
     let id = store::insert_organization(&mut tx, &input).await?;
-    tejido_db::audit::record(&mut tx, c.user_id(), "organization-created", Some(&id.to_string()), Some(&input.name)).await?;
+    tejido_db::audit::record(
+        &mut tx,
+        c.user_id(),
+        "organization-created",
+        Some(&id.to_string()),
+        Some(&input.name),
+    )
+    .await?;
     tx.commit().await?;
     Ok(redirect(&format!("/directory/organizations/{id}")))
 }
 
 async fn load_org(s: &AppState, id: i64) -> AppResult<Organization> {
-    store::organization(&s.db, id).await?.ok_or(AppError::NotFound)
+    store::organization(&s.db, id)
+        .await?
+        .ok_or(AppError::NotFound)
 }
 
 #[derive(Template)]
@@ -150,13 +230,22 @@ async fn org_show(State(s): State<AppState>, c: Ctx, Path(id): Path<i64>) -> App
     let o = load_org(&s, id).await?;
     let people = store::list_people(
         &s.db,
-        &PersonFilter { organization_id: Some(id), ..Default::default() },
+        &PersonFilter {
+            organization_id: Some(id),
+            ..Default::default()
+        },
         tejido_core::page::PageReq::new(Some(1), Some(50)),
     )
     .await?;
     let communities = tejido_db::communities::of_organization(&s.db, id, 50).await?;
     let can_edit = can_edit(&s, &c).await?;
-    Ok(html(&OrgShow { c, o, people, communities, can_edit }))
+    Ok(html(&OrgShow {
+        c,
+        o,
+        people,
+        communities,
+        can_edit,
+    }))
 }
 
 async fn org_edit(State(s): State<AppState>, c: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
@@ -177,7 +266,12 @@ async fn org_edit(State(s): State<AppState>, c: Ctx, Path(id): Path<i64>) -> App
     Ok(html(&org_form_page(c, Some(id), form, FieldErrors::new())))
 }
 
-async fn org_update(State(s): State<AppState>, c: Ctx, Path(id): Path<i64>, Form(form): Form<OrganizationForm>) -> AppResult<Response> {
+async fn org_update(
+    State(s): State<AppState>,
+    c: Ctx,
+    Path(id): Path<i64>,
+    Form(form): Form<OrganizationForm>,
+) -> AppResult<Response> {
     require_edit(&s, &c).await?;
     load_org(&s, id).await?;
     let input = match form.parse() {
@@ -186,7 +280,14 @@ async fn org_update(State(s): State<AppState>, c: Ctx, Path(id): Path<i64>, Form
     };
     let mut tx = s.db.begin().await?;
     store::update_organization(&mut tx, id, &input).await?;
-    tejido_db::audit::record(&mut tx, c.user_id(), "organization-updated", Some(&id.to_string()), Some(&input.name)).await?;
+    tejido_db::audit::record(
+        &mut tx,
+        c.user_id(),
+        "organization-updated",
+        Some(&id.to_string()),
+        Some(&input.name),
+    )
+    .await?;
     tx.commit().await?;
     Ok(redirect(&format!("/directory/organizations/{id}")))
 }
@@ -198,13 +299,22 @@ struct ArchiveForm {
     archived: String,
 }
 
-async fn org_archive(State(s): State<AppState>, c: Ctx, Path(id): Path<i64>, Form(f): Form<ArchiveForm>) -> AppResult<Response> {
+async fn org_archive(
+    State(s): State<AppState>,
+    c: Ctx,
+    Path(id): Path<i64>,
+    Form(f): Form<ArchiveForm>,
+) -> AppResult<Response> {
     c.require_admin()?;
     load_org(&s, id).await?;
     let archived = f.archived != "0";
     let mut tx = s.db.begin().await?;
     store::set_organization_archived(&mut tx, id, archived).await?;
-    let action = if archived { "organization-archived" } else { "organization-restored" };
+    let action = if archived {
+        "organization-archived"
+    } else {
+        "organization-restored"
+    };
     tejido_db::audit::record(&mut tx, c.user_id(), action, Some(&id.to_string()), None).await?;
     tx.commit().await?;
     Ok(redirect(&format!("/directory/organizations/{id}")))
@@ -222,15 +332,32 @@ struct PersonList {
     can_edit: bool,
 }
 
-async fn person_list(State(s): State<AppState>, c: Ctx, Query(lq): Query<ListQuery>) -> AppResult<Response> {
+async fn person_list(
+    State(s): State<AppState>,
+    c: Ctx,
+    Query(lq): Query<ListQuery>,
+) -> AppResult<Response> {
     c.require_user()?;
-    let f = PersonFilter { q: lq.q.clone(), organization_id: lq.organization, include_archived: false };
+    let f = PersonFilter {
+        q: lq.q.clone(),
+        organization_id: lq.organization,
+        include_archived: false,
+    };
     let page = store::list_people(&s.db, &f, lq.page_req()).await?;
     let q = lq.q.unwrap_or_default();
     let org = lq.organization.map(|o| o.to_string()).unwrap_or_default();
-    let pager = Pager::new(&page, &query("/directory/people", &[("q", &q), ("organization", &org)]));
+    let pager = Pager::new(
+        &page,
+        &query("/directory/people", &[("q", &q), ("organization", &org)]),
+    );
     let can_edit = can_edit(&s, &c).await?;
-    Ok(html(&PersonList { c, page, pager, q, can_edit }))
+    Ok(html(&PersonList {
+        c,
+        page,
+        pager,
+        q,
+        can_edit,
+    }))
 }
 
 #[derive(Template)]
@@ -245,30 +372,72 @@ struct PersonFormPage {
     youth: Options,
 }
 
-async fn person_form_page(s: &AppState, c: Ctx, id: Option<i64>, form: PersonForm, errors: FieldErrors) -> AppResult<PersonFormPage> {
-    let organizations = store::organization_choices(&s.db, None, 1000).await?.into_iter().map(|(i, n)| (i.to_string(), n)).collect();
+async fn person_form_page(
+    s: &AppState,
+    c: Ctx,
+    id: Option<i64>,
+    form: PersonForm,
+    errors: FieldErrors,
+) -> AppResult<PersonFormPage> {
+    let organizations = store::organization_choices(&s.db, None, 1000)
+        .await?
+        .into_iter()
+        .map(|(i, n)| (i.to_string(), n))
+        .collect();
     let levels = level_options(&c);
-    let youth = vec![("yes".to_owned(), c.t("youth-yes")), ("no".to_owned(), c.t("youth-no"))];
-    Ok(PersonFormPage { c, id, form, errors, organizations, levels, youth })
+    let youth = vec![
+        ("yes".to_owned(), c.t("youth-yes")),
+        ("no".to_owned(), c.t("youth-no")),
+    ];
+    Ok(PersonFormPage {
+        c,
+        id,
+        form,
+        errors,
+        organizations,
+        levels,
+        youth,
+    })
 }
 
-async fn person_new(State(s): State<AppState>, c: Ctx, Query(lq): Query<ListQuery>) -> AppResult<Response> {
+async fn person_new(
+    State(s): State<AppState>,
+    c: Ctx,
+    Query(lq): Query<ListQuery>,
+) -> AppResult<Response> {
     require_edit(&s, &c).await?;
-    let form = PersonForm { organization_id: lq.organization.map(|o| o.to_string()).unwrap_or_default(), ..Default::default() };
-    Ok(html(&person_form_page(&s, c, None, form, FieldErrors::new()).await?))
+    let form = PersonForm {
+        organization_id: lq.organization.map(|o| o.to_string()).unwrap_or_default(),
+        ..Default::default()
+    };
+    Ok(html(
+        &person_form_page(&s, c, None, form, FieldErrors::new()).await?,
+    ))
 }
 
 /// The organization must exist and not be archived.
-async fn check_org(s: &AppState, input: &tejido_core::directory::PersonInput, e: &mut FieldErrors) -> AppResult<()> {
+async fn check_org(
+    s: &AppState,
+    input: &tejido_core::directory::PersonInput,
+    e: &mut FieldErrors,
+) -> AppResult<()> {
     if let Some(oid) = input.organization_id {
-        if store::organization(&s.db, oid).await?.filter(|o| o.archived_at.is_none()).is_none() {
+        if store::organization(&s.db, oid)
+            .await?
+            .filter(|o| o.archived_at.is_none())
+            .is_none()
+        {
             e.add("organization_id", "error-invalid-choice");
         }
     }
     Ok(())
 }
 
-async fn person_create(State(s): State<AppState>, c: Ctx, Form(form): Form<PersonForm>) -> AppResult<Response> {
+async fn person_create(
+    State(s): State<AppState>,
+    c: Ctx,
+    Form(form): Form<PersonForm>,
+) -> AppResult<Response> {
     require_edit(&s, &c).await?;
     let mut errors = FieldErrors::new();
     let input = form.parse();
@@ -277,12 +446,23 @@ async fn person_create(State(s): State<AppState>, c: Ctx, Form(form): Form<Perso
     }
     let input = match input {
         Ok(i) if errors.is_empty() => i,
-        Ok(_) => return Ok(html_invalid(&person_form_page(&s, c, None, form, errors).await?)),
+        Ok(_) => {
+            return Ok(html_invalid(
+                &person_form_page(&s, c, None, form, errors).await?,
+            ))
+        }
         Err(e) => return Ok(html_invalid(&person_form_page(&s, c, None, form, e).await?)),
     };
     let mut tx = s.db.begin().await?;
     let id = store::insert_person(&mut tx, &input).await?;
-    tejido_db::audit::record(&mut tx, c.user_id(), "person-created", Some(&id.to_string()), None).await?;
+    tejido_db::audit::record(
+        &mut tx,
+        c.user_id(),
+        "person-created",
+        Some(&id.to_string()),
+        None,
+    )
+    .await?;
     tx.commit().await?;
     Ok(redirect(&format!("/directory/people/{id}")))
 }
@@ -300,15 +480,28 @@ struct PersonShow {
     show_contact: bool,
 }
 
-async fn person_show(State(s): State<AppState>, c: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
+async fn person_show(
+    State(s): State<AppState>,
+    c: Ctx,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
     let me = c.require_user()?.person_id;
     let p = load_person(&s, id).await?;
     let can_edit = can_edit(&s, &c).await?;
     let show_contact = can_edit || me == Some(id);
-    Ok(html(&PersonShow { c, p, can_edit, show_contact }))
+    Ok(html(&PersonShow {
+        c,
+        p,
+        can_edit,
+        show_contact,
+    }))
 }
 
-async fn person_edit(State(s): State<AppState>, c: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
+async fn person_edit(
+    State(s): State<AppState>,
+    c: Ctx,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
     require_edit(&s, &c).await?;
     let p = load_person(&s, id).await?;
     let form = PersonForm {
@@ -324,10 +517,17 @@ async fn person_edit(State(s): State<AppState>, c: Ctx, Path(id): Path<i64>) -> 
         },
         gender: p.gender.unwrap_or_default(),
     };
-    Ok(html(&person_form_page(&s, c, Some(id), form, FieldErrors::new()).await?))
+    Ok(html(
+        &person_form_page(&s, c, Some(id), form, FieldErrors::new()).await?,
+    ))
 }
 
-async fn person_update(State(s): State<AppState>, c: Ctx, Path(id): Path<i64>, Form(form): Form<PersonForm>) -> AppResult<Response> {
+async fn person_update(
+    State(s): State<AppState>,
+    c: Ctx,
+    Path(id): Path<i64>,
+    Form(form): Form<PersonForm>,
+) -> AppResult<Response> {
     require_edit(&s, &c).await?;
     load_person(&s, id).await?;
     let mut errors = FieldErrors::new();
@@ -337,23 +537,47 @@ async fn person_update(State(s): State<AppState>, c: Ctx, Path(id): Path<i64>, F
     }
     let input = match parsed {
         Ok(i) if errors.is_empty() => i,
-        Ok(_) => return Ok(html_invalid(&person_form_page(&s, c, Some(id), form, errors).await?)),
-        Err(e) => return Ok(html_invalid(&person_form_page(&s, c, Some(id), form, e).await?)),
+        Ok(_) => {
+            return Ok(html_invalid(
+                &person_form_page(&s, c, Some(id), form, errors).await?,
+            ))
+        }
+        Err(e) => {
+            return Ok(html_invalid(
+                &person_form_page(&s, c, Some(id), form, e).await?,
+            ))
+        }
     };
     let mut tx = s.db.begin().await?;
     store::update_person(&mut tx, id, &input).await?;
-    tejido_db::audit::record(&mut tx, c.user_id(), "person-updated", Some(&id.to_string()), None).await?;
+    tejido_db::audit::record(
+        &mut tx,
+        c.user_id(),
+        "person-updated",
+        Some(&id.to_string()),
+        None,
+    )
+    .await?;
     tx.commit().await?;
     Ok(redirect(&format!("/directory/people/{id}")))
 }
 
-async fn person_archive(State(s): State<AppState>, c: Ctx, Path(id): Path<i64>, Form(f): Form<ArchiveForm>) -> AppResult<Response> {
+async fn person_archive(
+    State(s): State<AppState>,
+    c: Ctx,
+    Path(id): Path<i64>,
+    Form(f): Form<ArchiveForm>,
+) -> AppResult<Response> {
     c.require_admin()?;
     load_person(&s, id).await?;
     let archived = f.archived != "0";
     let mut tx = s.db.begin().await?;
     store::set_person_archived(&mut tx, id, archived).await?;
-    let action = if archived { "person-archived" } else { "person-restored" };
+    let action = if archived {
+        "person-archived"
+    } else {
+        "person-restored"
+    };
     tejido_db::audit::record(&mut tx, c.user_id(), action, Some(&id.to_string()), None).await?;
     tx.commit().await?;
     Ok(redirect(&format!("/directory/people/{id}")))

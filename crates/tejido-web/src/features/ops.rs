@@ -11,7 +11,10 @@ use crate::{AppError, AppState};
 const STYLE: &str = include_str!("../../static/style.css");
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/healthz", get(healthz)).route("/metrics", get(metrics)).route("/static/style.css", get(style))
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/metrics", get(metrics))
+        .route("/static/style.css", get(style))
 }
 
 async fn healthz(State(s): State<AppState>) -> Response {
@@ -24,14 +27,27 @@ async fn healthz(State(s): State<AppState>) -> Response {
 
 async fn metrics(State(s): State<AppState>) -> Result<Response, AppError> {
     let backlog = tejido_db::outbox::backlog(&s.db).await?;
-    Ok(([(header::CONTENT_TYPE, HeaderValue::from_static("text/plain; version=0.0.4"))], s.metrics.render(backlog)).into_response())
+    Ok((
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/plain; version=0.0.4"),
+        )],
+        s.metrics.render(backlog),
+    )
+        .into_response())
 }
 
 async fn style() -> Response {
     (
         [
-            (header::CONTENT_TYPE, HeaderValue::from_static("text/css; charset=utf-8")),
-            (header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=604800")),
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/css; charset=utf-8"),
+            ),
+            (
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("public, max-age=604800"),
+            ),
         ],
         STYLE,
     )

@@ -29,22 +29,36 @@ pub enum AdminCommand {
 
 pub async fn run(cfg: Config, cmd: AdminCommand) -> anyhow::Result<()> {
     match cmd {
-        AdminCommand::CreateUser { email, name, admin, password_stdin } => {
-            let email = Email::parse(&email).ok_or_else(|| anyhow::anyhow!("'{email}' is not a valid e-mail address"))?;
+        AdminCommand::CreateUser {
+            email,
+            name,
+            admin,
+            password_stdin,
+        } => {
+            let email = Email::parse(&email)
+                .ok_or_else(|| anyhow::anyhow!("'{email}' is not a valid e-mail address"))?;
             let name = name.trim().to_owned();
-            anyhow::ensure!(!name.is_empty() && name.chars().count() <= 120, "--name must be 1 to 120 characters");
+            anyhow::ensure!(
+                !name.is_empty() && name.chars().count() <= 120,
+                "--name must be 1 to 120 characters"
+            );
             let (password, generated) = if password_stdin {
                 let mut s = String::new();
                 std::io::stdin().read_to_string(&mut s)?;
                 let p = s.trim_end_matches(['\n', '\r']).to_owned();
-                anyhow::ensure!(p.chars().count() >= MIN_PASSWORD_LEN, "the password must have at least {MIN_PASSWORD_LEN} characters");
+                anyhow::ensure!(
+                    p.chars().count() >= MIN_PASSWORD_LEN,
+                    "the password must have at least {MIN_PASSWORD_LEN} characters"
+                );
                 (p, false)
             } else {
                 (crate::demo::random_password(), true)
             };
             let db = super::open_db(&cfg).await?;
             anyhow::ensure!(
-                tejido_db::accounts::user_by_email(&db, &email.0).await?.is_none(),
+                tejido_db::accounts::user_by_email(&db, &email.0)
+                    .await?
+                    .is_none(),
                 "an account with {} already exists",
                 email.0
             );
@@ -72,9 +86,20 @@ pub async fn run(cfg: Config, cmd: AdminCommand) -> anyhow::Result<()> {
                 },
             )
             .await?;
-            tejido_db::audit::record(&mut tx, None, "user-created", Some(&email.0), admin.then_some("admin")).await?;
+            tejido_db::audit::record(
+                &mut tx,
+                None,
+                "user-created",
+                Some(&email.0),
+                admin.then_some("admin"),
+            )
+            .await?;
             tx.commit().await?;
-            println!("created account {uid} for {}{}", email.0, if admin { " (admin)" } else { "" });
+            println!(
+                "created account {uid} for {}{}",
+                email.0,
+                if admin { " (admin)" } else { "" }
+            );
             if generated {
                 println!("password (shown once): {password}");
             }

@@ -29,9 +29,15 @@ pub async fn run(cfg: Config, args: ServeArgs) -> anyhow::Result<()> {
     // The key is shared by every process through the database unless configured.
     let secret = match &cfg.secret_key {
         Some(s) => s.value.0.clone(),
-        None => tejido_db::settings::get_or_insert(&db, "secret_key", &crate::demo::random_hex(32)).await?,
+        None => {
+            tejido_db::settings::get_or_insert(&db, "secret_key", &crate::demo::random_hex(32))
+                .await?
+        }
     };
-    let state = AppState::new(db.clone(), WebConfig::new(&cfg.base_url.value, secret.into_bytes()))?;
+    let state = AppState::new(
+        db.clone(),
+        WebConfig::new(&cfg.base_url.value, secret.into_bytes()),
+    )?;
     let app = tejido_web::router(state);
     let mailer = tejido_web::mailer::Mailer::new(cfg.smtp.as_ref())?;
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
@@ -39,12 +45,24 @@ pub async fn run(cfg: Config, args: ServeArgs) -> anyhow::Result<()> {
 
     let listener = tokio::net::TcpListener::bind(cfg.bind.value)
         .await
-        .map_err(|e| anyhow::anyhow!("cannot listen on {} ({}): {e}", cfg.bind.value, cfg.bind.source))?;
+        .map_err(|e| {
+            anyhow::anyhow!(
+                "cannot listen on {} ({}): {e}",
+                cfg.bind.value,
+                cfg.bind.source
+            )
+        })?;
     tracing::info!(url = %cfg.base_url.value, bind = %cfg.bind.value, "Tejido is listening");
-    println!("Tejido is running at {} (listening on {})", cfg.base_url.value, cfg.bind.value);
-    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
+    println!(
+        "Tejido is running at {} (listening on {})",
+        cfg.base_url.value, cfg.bind.value
+    );
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await?;
     tracing::info!("shutting down: in-flight requests finished");
     let _ = stop_tx.send(true);
     let _ = worker.await;

@@ -97,8 +97,13 @@ pub struct SnaArgs {
 /// Run `tejido sna`.
 pub fn run(args: SnaArgs) -> anyhow::Result<()> {
     let measures = Measure::parse_list(&args.measures)?;
-    let graph = io::read_path(&args.input, args.format.into(), args.nodes.as_deref(), args.directed)
-        .with_context(|| format!("reading {}", args.input.display()))?;
+    let graph = io::read_path(
+        &args.input,
+        args.format.into(),
+        args.nodes.as_deref(),
+        args.directed,
+    )
+    .with_context(|| format!("reading {}", args.input.display()))?;
     let options = Options {
         measures,
         group_attribute: args.group_attribute,
@@ -113,7 +118,8 @@ pub fn run(args: SnaArgs) -> anyhow::Result<()> {
     };
     match &args.out {
         Some(path) => {
-            let mut file = File::create(path).with_context(|| format!("creating {}", path.display()))?;
+            let mut file =
+                File::create(path).with_context(|| format!("creating {}", path.display()))?;
             report::write_report(&report, format, &mut file)?;
             file.flush()?;
         }
@@ -180,9 +186,17 @@ mod tests {
         let input = dir.join("g.txt");
         std::fs::write(&input, "a b\nb c\nc a\nc d\n").unwrap();
         let out = dir.join("r.json");
-        let cli = Cli::try_parse_from(["sna", "--input", input.to_str().unwrap(), "--out", out.to_str().unwrap()]).unwrap();
+        let cli = Cli::try_parse_from([
+            "sna",
+            "--input",
+            input.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ])
+        .unwrap();
         run(cli.args).unwrap();
-        let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+        let v: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
         assert_eq!(v["graph"]["nodes"], 4);
         assert_eq!(v["nodes"][2]["id"], "c");
         assert!((v["nodes"][2]["betweenness"].as_f64().unwrap() - 2.0 / 3.0).abs() < 1e-12);
