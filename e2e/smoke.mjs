@@ -19,7 +19,7 @@ const require = createRequire(import.meta.url);
 const HERE = dirname(fileURLToPath(import.meta.url));
 const OUT = join(HERE, 'out');
 
-const BASE = (process.argv[2] || process.env.TEJIDO_BASE_URL || '').replace(/\/+$/, '');
+const BASE = (process.argv[2] || process.env.TEJIDO_E2E_BASE_URL || '').replace(/\/+$/, '');
 const PASSWORD = process.env.TEJIDO_DEMO_PASSWORD || '';
 const CHROMIUM = process.env.TEJIDO_CHROMIUM || '/usr/bin/chromium';
 

@@ -8,8 +8,9 @@
 TEJIDO_SERVER_PID=
 TEJIDO_SERVER_DIR=
 TEJIDO_SERVER_LOG=
+TEJIDO_E2E_BASE_URL=
 
-# start_tejido BINARY: starts the server, waits for /healthz (60 s), exports TEJIDO_BASE_URL and
+# start_tejido BINARY: starts the server, waits for /healthz (60 s), sets TEJIDO_E2E_BASE_URL, exports
 # TEJIDO_DEMO_PASSWORD, and registers its stop on exit.
 start_tejido() {
   local bin=$1 port deadline
@@ -20,7 +21,7 @@ start_tejido() {
   port=$(free_port) || return 1
   export TEJIDO_DEMO_PASSWORD
   TEJIDO_DEMO_PASSWORD=$(random_secret) || return 1
-  export TEJIDO_BASE_URL="http://127.0.0.1:$port"
+  TEJIDO_E2E_BASE_URL="http://127.0.0.1:$port"
 
   note "$bin serve --demo --bind 127.0.0.1:$port --database-url sqlite://$TEJIDO_SERVER_DIR/tejido.db"
   "$bin" serve --demo --bind "127.0.0.1:$port" \
@@ -28,7 +29,7 @@ start_tejido() {
   TEJIDO_SERVER_PID=$!
 
   deadline=$(($(date +%s) + 60))
-  until http_ok "$TEJIDO_BASE_URL/healthz"; do
+  until http_ok "$TEJIDO_E2E_BASE_URL/healthz"; do
     if ! kill -0 "$TEJIDO_SERVER_PID" 2>/dev/null; then
       local rc=0
       wait "$TEJIDO_SERVER_PID" || rc=$?
@@ -38,13 +39,13 @@ start_tejido() {
       return 1
     fi
     if (($(date +%s) >= deadline)); then
-      echo "error: $TEJIDO_BASE_URL/healthz did not answer 200 within 60 s; the server's log:" >&2
+      echo "error: $TEJIDO_E2E_BASE_URL/healthz did not answer 200 within 60 s; the server's log:" >&2
       cat "$TEJIDO_SERVER_LOG" >&2
       return 1
     fi
     sleep 0.5
   done
-  note "tejido is up at $TEJIDO_BASE_URL (pid $TEJIDO_SERVER_PID)"
+  note "tejido is up at $TEJIDO_E2E_BASE_URL (pid $TEJIDO_SERVER_PID)"
 }
 
 # Prints the last lines of the server's log (after a failed browser test, say).

@@ -111,8 +111,9 @@ pub struct GraphBuilder {
     ids: Vec<String>,
     index: HashMap<String, u32>,
     node_attrs: Vec<Attributes>,
-    // (source, target, weight, insertion order, attributes slot or u32::MAX)
-    edges: Vec<(u32, u32, f64)>,
+    edges: Vec<(u32, u32)>,
+    /// Parallel to `edges` once any edge has carried a weight; empty before (all weights 1).
+    weights: Vec<f64>,
     edge_attrs: Vec<(usize, Attributes)>,
     weighted: bool,
 }
@@ -126,6 +127,7 @@ impl GraphBuilder {
             index: HashMap::new(),
             node_attrs: Vec::new(),
             edges: Vec::new(),
+            weights: Vec::new(),
             edge_attrs: Vec::new(),
             weighted: false,
         }
@@ -174,10 +176,15 @@ impl GraphBuilder {
 
     /// Add an edge between existing node ids.
     pub fn add_edge_ids(&mut self, s: u32, t: u32, weight: Option<f64>) {
-        if weight.is_some() {
+        if weight.is_some() && !self.weighted {
             self.weighted = true;
+            self.weights.reserve(self.edges.capacity());
+            self.weights.resize(self.edges.len(), 1.0);
         }
-        self.edges.push((s, t, weight.unwrap_or(1.0)));
+        if self.weighted {
+            self.weights.push(weight.unwrap_or(1.0));
+        }
+        self.edges.push((s, t));
     }
 
     /// Add an edge with attributes.
@@ -195,10 +202,11 @@ impl GraphBuilder {
 
     /// Freeze into a [`Graph`] with CSR adjacency.
     pub fn build(self) -> Graph {
-        let GraphBuilder { directed, ids, index, node_attrs, mut edges, edge_attrs, weighted } = self;
+        let GraphBuilder { directed, ids, index, node_attrs, edges, weights, edge_attrs, weighted } = self;
         let n = ids.len();
+        let weight_of = |i: usize| if weighted { weights[i] } else { 1.0 };
         // Canonical key; for undirected graphs the smaller id first.
-        let key = |e: &(u32, u32, f64)| -> u64 {
+        let key = |e: &(u32, u32)| -> u64 {
             let (a, b) = if directed || e.0 <= e.1 { (e.0, e.1) } else { (e.1, e.0) };
             ((a as u64) << 32) | b as u64
         };
@@ -215,26 +223,27 @@ impl GraphBuilder {
         let mut last_key = u64::MAX;
         for &i in &order {
             let e = edges[i as usize];
+            let w = weight_of(i as usize);
             let k = key(&e);
             let (a, b) = ((k >> 32) as u32, k as u32);
             let attrs = if has_edge_attrs { attr_of_edge.remove(&(i as usize)) } else { None };
             if k == last_key {
                 if let Some(last) = out_edges.last_mut() {
-                    last.2 = e.2;
+                    last.2 = w;
                 }
                 if let (Some(attrs), Some(slot)) = (attrs, out_attrs.last_mut()) {
                     slot.extend(attrs);
                 }
             } else {
-                out_edges.push((a, b, e.2));
+                out_edges.push((a, b, w));
                 if has_edge_attrs {
                     out_attrs.push(attrs.unwrap_or_default());
                 }
                 last_key = k;
             }
         }
-        edges.clear();
-        edges.shrink_to_fit();
+        drop(edges);
+        drop(weights);
         drop(order);
 
         let adj;

@@ -226,11 +226,90 @@ pub struct NodeReport {
     pub brokerage: Option<Roles>,
 }
 
+/// Per-node results stored column by column (one vector per measure), which keeps a report of a
+/// large graph small; serialized as a list of [`NodeReport`] objects, built one at a time.
+#[derive(Debug, Clone, Default)]
+pub struct NodeColumns {
+    pub id: Vec<String>,
+    pub degree: Option<Vec<usize>>,
+    pub in_degree: Option<Vec<usize>>,
+    pub out_degree: Option<Vec<usize>>,
+    pub degree_centrality: Option<Vec<f64>>,
+    pub betweenness: Option<Vec<f64>>,
+    pub closeness: Option<Vec<f64>>,
+    pub eigenvector: Option<Vec<f64>>,
+    pub pagerank: Option<Vec<f64>>,
+    pub clustering: Option<Vec<f64>>,
+    pub community: Option<Vec<u32>>,
+    pub component: Option<Vec<u32>>,
+    pub strong_component: Option<Vec<u32>>,
+    pub effective_size: Option<Vec<f64>>,
+    pub constraint: Option<Vec<f64>>,
+    pub group: Option<Vec<Option<String>>>,
+    pub ei_index: Option<Vec<Option<f64>>>,
+    pub brokerage: Option<Vec<Roles>>,
+}
+
+impl NodeColumns {
+    /// Number of nodes.
+    pub fn len(&self) -> usize {
+        self.id.len()
+    }
+
+    /// Whether there are no nodes.
+    pub fn is_empty(&self) -> bool {
+        self.id.is_empty()
+    }
+
+    /// The results of node `i` (in graph order).
+    pub fn get(&self, i: usize) -> NodeReport {
+        fn at<T: Clone>(col: &Option<Vec<T>>, i: usize) -> Option<T> {
+            col.as_ref().map(|c| c[i].clone())
+        }
+        NodeReport {
+            id: self.id[i].clone(),
+            degree: at(&self.degree, i),
+            in_degree: at(&self.in_degree, i),
+            out_degree: at(&self.out_degree, i),
+            degree_centrality: at(&self.degree_centrality, i),
+            betweenness: at(&self.betweenness, i),
+            closeness: at(&self.closeness, i),
+            eigenvector: at(&self.eigenvector, i),
+            pagerank: at(&self.pagerank, i),
+            clustering: at(&self.clustering, i),
+            community: at(&self.community, i),
+            component: at(&self.component, i),
+            strong_component: at(&self.strong_component, i),
+            effective_size: at(&self.effective_size, i),
+            constraint: at(&self.constraint, i),
+            group: self.group.as_ref().map(|c| c[i].clone()).unwrap_or(None),
+            ei_index: at(&self.ei_index, i),
+            brokerage: at(&self.brokerage, i),
+        }
+    }
+
+    /// Every node's results, in graph order.
+    pub fn iter(&self) -> impl Iterator<Item = NodeReport> + '_ {
+        (0..self.len()).map(|i| self.get(i))
+    }
+}
+
+impl Serialize for NodeColumns {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let mut seq = serializer.serialize_seq(Some(self.len()))?;
+        for node in self.iter() {
+            seq.serialize_element(&node)?;
+        }
+        seq.end()
+    }
+}
+
 /// The whole result: graph summary and one entry per node, in node order.
 #[derive(Debug, Clone, Serialize, Default)]
 pub struct Report {
     pub graph: GraphSummary,
-    pub nodes: Vec<NodeReport>,
+    pub nodes: NodeColumns,
     /// Seconds spent per measure (not serialized; for benchmarks and logs).
     #[serde(skip)]
     pub timings: Vec<(&'static str, f64)>,
@@ -256,21 +335,19 @@ pub fn analyze(g: &Graph, opts: &Options) -> Result<Report> {
         self_loops: g.self_loop_count(),
         ..GraphSummary::default()
     };
-    let mut nodes: Vec<NodeReport> = g.ids().iter().map(|id| NodeReport { id: id.clone(), ..Default::default() }).collect();
+    let mut nodes = NodeColumns { id: g.ids().to_vec(), ..NodeColumns::default() };
 
     if want(Measure::Density) {
         s.density = Some(centrality::density(g));
     }
     if want(Measure::Degree) {
         let dc = timed(&mut t, "degree", || centrality::degree_centrality(g));
-        for (v, r) in nodes.iter_mut().enumerate() {
-            let v = v as u32;
-            r.degree = Some(g.degree(v));
-            r.degree_centrality = Some(dc[v as usize]);
-            if g.is_directed() {
-                r.in_degree = Some(g.in_degree(v));
-                r.out_degree = Some(g.out_degree(v));
-            }
+        let all = 0..n as u32;
+        nodes.degree = Some(all.clone().map(|v| g.degree(v)).collect());
+        nodes.degree_centrality = Some(dc);
+        if g.is_directed() {
+            nodes.in_degree = Some(all.clone().map(|v| g.in_degree(v)).collect());
+            nodes.out_degree = Some(all.map(|v| g.out_degree(v)).collect());
         }
     }
     if want(Measure::Centralization) {
@@ -282,38 +359,32 @@ pub fn analyze(g: &Graph, opts: &Options) -> Result<Report> {
         let label = if sample.is_some() { "betweenness~" } else { "betweenness" };
         let total = sample.map_or(n, |(k, _)| k);
         let progress = Progress::new(label, total, opts.progress);
-        let b = timed(&mut t, "betweenness", || centrality::betweenness(g, sample, &progress));
+        nodes.betweenness = Some(timed(&mut t, "betweenness", || centrality::betweenness(g, sample, &progress)));
         progress.finish();
-        put(&mut nodes, &b, |r, x| r.betweenness = Some(x));
     }
     if want(Measure::Closeness) {
         let progress = Progress::new("closeness", n, opts.progress);
-        let c = timed(&mut t, "closeness", || centrality::closeness(g, &progress));
+        nodes.closeness = Some(timed(&mut t, "closeness", || centrality::closeness(g, &progress)));
         progress.finish();
-        put(&mut nodes, &c, |r, x| r.closeness = Some(x));
     }
     if want(Measure::Eigenvector) {
-        match timed(&mut t, "eigenvector", || centrality::eigenvector(g, 1000, 1e-6)) {
-            Some(e) => put(&mut nodes, &e, |r, x| r.eigenvector = Some(x)),
-            None => {
-                s.warnings.push("eigenvector centrality did not converge in 1000 iterations".into());
-                put(&mut nodes, &vec![f64::NAN; n], |r, x| r.eigenvector = Some(x));
-            }
-        }
+        let e = timed(&mut t, "eigenvector", || centrality::eigenvector(g, 1000, 1e-6));
+        nodes.eigenvector = Some(e.unwrap_or_else(|| {
+            s.warnings.push("eigenvector centrality did not converge in 1000 iterations".into());
+            vec![f64::NAN; n]
+        }));
     }
     if want(Measure::PageRank) {
-        match timed(&mut t, "pagerank", || centrality::pagerank(g, 0.85, 1000, 1e-6)) {
-            Some(p) => put(&mut nodes, &p, |r, x| r.pagerank = Some(x)),
-            None => {
-                s.warnings.push("PageRank did not converge in 1000 iterations".into());
-                put(&mut nodes, &vec![f64::NAN; n], |r, x| r.pagerank = Some(x));
-            }
-        }
+        let p = timed(&mut t, "pagerank", || centrality::pagerank(g, 0.85, 1000, 1e-6));
+        nodes.pagerank = Some(p.unwrap_or_else(|| {
+            s.warnings.push("PageRank did not converge in 1000 iterations".into());
+            vec![f64::NAN; n]
+        }));
     }
     if want(Measure::Clustering) {
         let c = timed(&mut t, "clustering", || clustering::local_clustering(g));
         s.average_clustering = Some(clustering::average_clustering(&c));
-        put(&mut nodes, &c, |r, x| r.clustering = Some(x));
+        nodes.clustering = Some(c);
     }
     if want(Measure::Transitivity) {
         s.transitivity = Some(timed(&mut t, "transitivity", || clustering::transitivity(g)));
@@ -322,64 +393,42 @@ pub fn analyze(g: &Graph, opts: &Options) -> Result<Report> {
         let cc = timed(&mut t, "components", || components::connected_components(g));
         s.components = Some(cc.count());
         s.largest_component = Some(cc.sizes.first().copied().unwrap_or(0));
-        for (r, &c) in nodes.iter_mut().zip(&cc.label) {
-            r.component = Some(c);
-        }
+        nodes.component = Some(cc.label);
         if g.is_directed() {
             let sc = components::strongly_connected_components(g);
             s.strong_components = Some(sc.count());
-            for (r, &c) in nodes.iter_mut().zip(&sc.label) {
-                r.strong_component = Some(c);
-            }
+            nodes.strong_component = Some(sc.label);
         }
         s.isolates = Some(components::isolates(g).into_iter().map(|v| g.id(v).to_owned()).collect());
     }
     if want(Measure::Communities) {
         let lo = LouvainOptions { seed: opts.seed, ..LouvainOptions::default() };
         let p = timed(&mut t, "louvain", || community::louvain(g, &lo));
-        let q = community::modularity(g, &p.label, 1.0);
-        s.modularity = Some(q);
+        s.modularity = Some(community::modularity(g, &p.label, 1.0));
         s.communities = Some(p.count);
-        for (r, &c) in nodes.iter_mut().zip(&p.label) {
-            r.community = Some(c);
-        }
+        nodes.community = Some(p.label);
     }
     if want(Measure::StructuralHoles) {
-        let es = timed(&mut t, "effective_size", || structural_holes::effective_size(g));
-        let co = timed(&mut t, "constraint", || structural_holes::constraint(g));
-        put(&mut nodes, &es, |r, x| r.effective_size = Some(x));
-        put(&mut nodes, &co, |r, x| r.constraint = Some(x));
+        nodes.effective_size = Some(timed(&mut t, "effective_size", || structural_holes::effective_size(g)));
+        nodes.constraint = Some(timed(&mut t, "constraint", || structural_holes::constraint(g)));
     }
     let grouped = want(Measure::Brokerage) || want(Measure::EiIndex);
     if let (true, Some(attr)) = (grouped, &opts.group_attribute) {
         s.group_attribute = Some(attr.clone());
         let groups = brokerage::groups(g, attr);
-        for (v, r) in nodes.iter_mut().enumerate() {
-            r.group = g.node_attr(v as u32, attr).map(str::to_owned);
-        }
+        nodes.group = Some((0..n as u32).map(|v| g.node_attr(v, attr).map(str::to_owned)).collect());
         if want(Measure::Brokerage) {
-            let roles = timed(&mut t, "brokerage", || brokerage::brokerage(g, &groups));
-            for (r, x) in nodes.iter_mut().zip(roles) {
-                r.brokerage = Some(x);
-            }
+            nodes.brokerage = Some(timed(&mut t, "brokerage", || brokerage::brokerage(g, &groups)));
         }
         if want(Measure::EiIndex) {
             let (total, per) = brokerage::ei_index(g, &groups);
             s.ei_index = Some(total);
-            for (r, x) in nodes.iter_mut().zip(per) {
-                r.ei_index = Some(x);
-            }
+            nodes.ei_index = Some(per);
         }
     } else if grouped && opts.measures.len() < Measure::ALL.len() {
         return Err(GraphError::InvalidArgument("brokerage and ei_index need --group-attribute".into()));
     }
     Ok(Report { graph: s, nodes, timings: t })
-}
-
-fn put(nodes: &mut [NodeReport], values: &[f64], set: impl Fn(&mut NodeReport, f64)) {
-    for (r, &x) in nodes.iter_mut().zip(values) {
-        set(r, x);
-    }
 }
 
 /// How to print a report.
@@ -472,7 +521,7 @@ pub fn write_report(report: &Report, format: OutputFormat, out: &mut dyn Write) 
         }
         OutputFormat::Csv => {
             let mut header_written = false;
-            for node in &report.nodes {
+            for node in report.nodes.iter() {
                 let cols = node.columns();
                 if !header_written {
                     let names: Vec<&str> = cols.iter().map(|c| c.0).collect();

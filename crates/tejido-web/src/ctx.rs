@@ -241,6 +241,9 @@ async fn run(state: AppState, req: Request, next: Next) -> Result<Response, AppE
     let mut session: Option<Arc<str>> = None;
     let mut csrf = String::new();
     let mut by_token = false;
+    // An unknown or revoked API token is refused below, once the locale is known, so that the
+    // 401 is the same JSON error as any other.
+    let mut bad_token = false;
     if let Some(raw) = cookie(headers, session_cookie_name(&state)) {
         if let Some((s, u)) = tejido_db::accounts::session_user(&state.db, &raw).await? {
             let now = tejido_db::now();
@@ -268,7 +271,7 @@ async fn run(state: AppState, req: Request, next: Next) -> Result<Response, AppE
                     user = Some(Arc::new(u));
                     by_token = true;
                 }
-                None => return Err(AppError::Unauthorized),
+                None => bad_token = true,
             }
         }
     }
@@ -322,6 +325,10 @@ async fn run(state: AppState, req: Request, next: Next) -> Result<Response, AppE
         client_ip,
     };
     let json = wants_json(&path, &parts.headers);
+    if bad_token {
+        let resp = render_error(&ctx, true, AppError::Unauthorized.into_response());
+        return Ok(finish(&state, resp, new_anon_cookie));
+    }
 
     // CSRF: every state-changing request made with a cookie must prove it came from our form.
     let unsafe_method = !matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
@@ -361,21 +368,33 @@ async fn run(state: AppState, req: Request, next: Next) -> Result<Response, AppE
         };
         let (tok, rebuilt) = match check.await {
             Ok(v) => v,
-            Err(e) => return Ok(render_error(&ctx, json, e.into_response())),
+            Err(e) => {
+                let resp = render_error(&ctx, json, e.into_response());
+                return Ok(finish(&state, resp, new_anon_cookie));
+            }
         };
         if let Some(b) = rebuilt {
             body = Body::from(b);
         }
         if !tok.as_deref().is_some_and(|t| same(t, &ctx.csrf)) {
             tracing::info!(path = %parts.uri.path(), "csrf rejected");
-            return Ok(render_error(&ctx, json, AppError::Csrf.into_response()));
+            let resp = render_error(&ctx, json, AppError::Csrf.into_response());
+            return Ok(finish(&state, resp, new_anon_cookie));
         }
     }
 
     parts.extensions.insert(ctx.clone());
     let resp = next.run(Request::from_parts(parts, body)).await;
-    let mut resp = render_error(&ctx, json, resp);
+    Ok(finish(
+        &state,
+        render_error(&ctx, json, resp),
+        new_anon_cookie,
+    ))
+}
 
+/// Adds the anonymous visitor's CSRF cookie (to pages) and the security headers to every
+/// response, refusals included.
+fn finish(state: &AppState, mut resp: Response, new_anon_cookie: Option<String>) -> Response {
     let h = resp.headers_mut();
     let is_html = h
         .get(header::CONTENT_TYPE)
@@ -384,7 +403,7 @@ async fn run(state: AppState, req: Request, next: Next) -> Result<Response, AppE
     if let Some(v) = new_anon_cookie.filter(|_| is_html) {
         h.append(
             header::SET_COOKIE,
-            set_cookie(&state, ANON_CSRF_COOKIE, &v, 60 * 60 * 24 * 30, true),
+            set_cookie(state, ANON_CSRF_COOKIE, &v, 60 * 60 * 24 * 30, true),
         );
     }
     h.insert(
@@ -412,7 +431,7 @@ async fn run(state: AppState, req: Request, next: Next) -> Result<Response, AppE
             HeaderValue::from_static("max-age=31536000"),
         );
     }
-    Ok(resp)
+    resp
 }
 
 /// The first value of `name` in an urlencoded body.

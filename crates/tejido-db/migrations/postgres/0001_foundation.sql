@@ -96,7 +96,7 @@ CREATE TABLE outbox (
     created_at TIMESTAMPTZ NOT NULL,
     attempts INTEGER NOT NULL DEFAULT 0,
     next_attempt_at TIMESTAMPTZ NOT NULL,
-    locked_until TEXT,
+    locked_until TIMESTAMPTZ,
     sent_at TIMESTAMPTZ,
     failed_at TIMESTAMPTZ,
     last_error TEXT

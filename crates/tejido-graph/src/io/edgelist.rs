@@ -8,7 +8,8 @@ use crate::graph::{Graph, GraphBuilder};
 /// Parse an edge list into a builder; every malformed line is reported.
 pub fn read(text: &str, b: &mut GraphBuilder) -> std::result::Result<(), Vec<LineError>> {
     let mut errors = Vec::new();
-    b.reserve(text.len() / 64, text.len() / 12);
+    let lines = text.bytes().filter(|&c| c == b'\n').count() + 1;
+    b.reserve(lines / 4, lines);
     for (i, raw) in text.lines().enumerate() {
         let line = raw.split('#').next().unwrap_or("");
         let mut fields = line.split_ascii_whitespace();

@@ -37,7 +37,7 @@ fn every_measure_matches_networkx() {
             close(&format!("{name} E-I"), s.ei_index.unwrap().unwrap(), ei.as_f64(), 1e-12);
         }
         assert_eq!(r.nodes.len(), g.node_count());
-        for node in &r.nodes {
+        for node in r.nodes.iter() {
             let e = &exp["nodes"][&node.id];
             let id = &node.id;
             assert_eq!(node.degree.unwrap() as u64, e["degree"].as_u64().unwrap(), "{name} {id} degree");
@@ -74,7 +74,7 @@ fn eigenvector_and_pagerank_are_tight_not_just_within_tolerance() {
         let fx = load(name);
         let g = graph(&fx);
         let r = analyze(&g, &Options::default()).unwrap();
-        for node in &r.nodes {
+        for node in r.nodes.iter() {
             let e = &fx["expected"]["nodes"][&node.id];
             close(&format!("{name} eigenvector"), node.eigenvector.unwrap(), e["eigenvector"].as_f64(), 1e-9);
             close(&format!("{name} pagerank"), node.pagerank.unwrap(), e["pagerank"].as_f64(), 1e-9);

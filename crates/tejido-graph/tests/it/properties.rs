@@ -88,7 +88,7 @@ proptest! {
         tejido_graph::rng::SplitMix64::new(seed).shuffle(&mut shuffled);
         let a = analyze(&build(n, &edges, directed, &order), &Options::default()).unwrap();
         let b = analyze(&build(n, &edges, directed, &shuffled), &Options::default()).unwrap();
-        for x in &a.nodes {
+        for x in a.nodes.iter() {
             let y = b.nodes.iter().find(|y| y.id == x.id).unwrap();
             prop_assert_eq!(x.degree, y.degree);
             for (p, q) in [

@@ -82,6 +82,7 @@ pub fn clear_session_cookie(state: &AppState, resp: &mut Response) {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

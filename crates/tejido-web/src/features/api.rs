@@ -18,6 +18,23 @@ use super::ListQuery;
 use crate::error::AppResult;
 use crate::{AppError, AppState, Ctx};
 
+/// `Json` whose rejection (no JSON content type, malformed JSON, wrong field types) is the API's
+/// own JSON error in the caller's language, not axum's plain text.
+pub struct ApiJson<T>(pub T);
+
+impl<S: Send + Sync, T: serde::de::DeserializeOwned> axum::extract::FromRequest<S> for ApiJson<T> {
+    type Rejection = AppError;
+    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, AppError> {
+        match Json::<T>::from_request(req, state).await {
+            Ok(Json(v)) => Ok(ApiJson(v)),
+            Err(rejection) => {
+                tracing::debug!(error = %rejection.body_text(), "rejected JSON body");
+                Err(AppError::BadRequest("json"))
+            }
+        }
+    }
+}
+
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/openapi.json", get(openapi))
@@ -89,7 +106,7 @@ async fn require_directory_edit(s: &AppState, c: &Ctx) -> AppResult<()> {
 async fn org_create(
     State(s): State<AppState>,
     c: Ctx,
-    Json(form): Json<OrganizationForm>,
+    ApiJson(form): ApiJson<OrganizationForm>,
 ) -> AppResult<Response> {
     require_directory_edit(&s, &c).await?;
     let input = form.parse().map_err(AppError::Validation)?;
@@ -114,7 +131,7 @@ async fn org_update(
     State(s): State<AppState>,
     c: Ctx,
     Path(id): Path<i64>,
-    Json(form): Json<OrganizationForm>,
+    ApiJson(form): ApiJson<OrganizationForm>,
 ) -> AppResult<Json<Value>> {
     require_directory_edit(&s, &c).await?;
     tejido_db::directory::organization(&s.db, id)
@@ -198,7 +215,7 @@ async fn checked_person(
 async fn person_create(
     State(s): State<AppState>,
     c: Ctx,
-    Json(form): Json<PersonForm>,
+    ApiJson(form): ApiJson<PersonForm>,
 ) -> AppResult<Response> {
     require_directory_edit(&s, &c).await?;
     let input = checked_person(&s, &form).await?;
@@ -223,7 +240,7 @@ async fn person_update(
     State(s): State<AppState>,
     c: Ctx,
     Path(id): Path<i64>,
-    Json(form): Json<PersonForm>,
+    ApiJson(form): ApiJson<PersonForm>,
 ) -> AppResult<Json<Value>> {
     require_directory_edit(&s, &c).await?;
     tejido_db::directory::person(&s.db, id)
@@ -300,7 +317,7 @@ async fn community_members(
 async fn community_create(
     State(s): State<AppState>,
     c: Ctx,
-    Json(form): Json<CommunityForm>,
+    ApiJson(form): ApiJson<CommunityForm>,
 ) -> AppResult<Response> {
     let u = c.require_user()?.clone();
     require_directory_edit(&s, &c).await?;

@@ -237,7 +237,13 @@ async fn org_show(State(s): State<AppState>, c: Ctx, Path(id): Path<i64>) -> App
         tejido_core::page::PageReq::new(Some(1), Some(50)),
     )
     .await?;
-    let communities = tejido_db::communities::of_organization(&s.db, id, 50).await?;
+    // Only the communities this viewer may see: a private one's name is not shown to outsiders.
+    let mut communities = Vec::new();
+    for m in tejido_db::communities::of_organization(&s.db, id, 50).await? {
+        if super::communities::load(&s, &c, &m.0).await.is_ok() {
+            communities.push(m);
+        }
+    }
     let can_edit = can_edit(&s, &c).await?;
     Ok(html(&OrgShow {
         c,
