@@ -132,6 +132,19 @@ pub async fn by_id(db: &Db, id: i64) -> Result<Option<Community>> {
         .await)?)
 }
 
+/// The SQL condition "community `c` is visible to the person whose id is bound at `param`":
+/// the one rule, in SQL, that `tejido_core::communities::access` states in Rust.
+fn visible_to(param: &str, is_admin: bool) -> String {
+    if is_admin {
+        return "TRUE".to_owned();
+    }
+    format!(
+        "(c.visibility IN ('instance', 'public')
+          OR EXISTS (SELECT 1 FROM community_people cp WHERE cp.community_id = c.id AND cp.person_id = {param} AND cp.left_at IS NULL)
+          OR EXISTS (SELECT 1 FROM community_roles cr WHERE cr.community_id = c.id AND cr.person_id = {param} AND cr.ends_at IS NULL))"
+    )
+}
+
 /// Communities a viewer may see: all for admins; otherwise those the person belongs to or holds a
 /// role in, plus instance-visible and public ones.
 pub async fn list_visible(
@@ -143,14 +156,7 @@ pub async fn list_visible(
 ) -> Result<Page<CommunitySummary>> {
     let pat = like_pattern(q.unwrap_or(""));
     let pid = person_id.unwrap_or(-1);
-    let vis = if is_admin {
-        "TRUE".to_owned()
-    } else {
-        "(c.visibility IN ('instance', 'public')
-          OR EXISTS (SELECT 1 FROM community_people cp WHERE cp.community_id = c.id AND cp.person_id = $2 AND cp.left_at IS NULL)
-          OR EXISTS (SELECT 1 FROM community_roles cr WHERE cr.community_id = c.id AND cr.person_id = $2 AND cr.ends_at IS NULL))"
-            .to_owned()
-    };
+    let vis = visible_to("$2", is_admin);
     // $2 must appear even for admins so numbering stays the same on SQLite.
     let wh = format!(
         "WHERE c.archived_at IS NULL AND c.name_key LIKE $1 ESCAPE '\\' AND ($2 = $2) AND {vis}"
@@ -533,22 +539,26 @@ pub async fn manages_any(db: &Db, person_id: i64) -> Result<bool> {
     Ok(n > 0)
 }
 
-/// The communities an organization currently belongs to (at most `limit`).
+/// The communities an organization currently belongs to that the viewer may see (at most `limit`).
 pub async fn of_organization(
     db: &Db,
     organization_id: i64,
+    viewer_person: Option<i64>,
+    viewer_is_admin: bool,
     limit: i64,
 ) -> Result<Vec<(String, String, String)>> {
-    Ok(on!(db, |p| {
-        sqlx::query_as(
+    let sql = format!(
         "SELECT c.slug, c.name, c.visibility FROM community_organizations co JOIN communities c ON c.id = co.community_id
-         WHERE co.organization_id = $1 AND co.left_at IS NULL AND c.archived_at IS NULL ORDER BY c.name_key LIMIT $2"
-    )
-    .bind(organization_id)
-    .bind(limit)
-    .fetch_all(p)
-    .await
-    })?)
+         WHERE co.organization_id = $1 AND ($2 = $2) AND co.left_at IS NULL AND c.archived_at IS NULL AND {}
+         ORDER BY c.name_key LIMIT $3",
+        visible_to("$2", viewer_is_admin)
+    );
+    Ok(on!(db, |p| sqlx::query_as(&sql)
+        .bind(organization_id)
+        .bind(viewer_person.unwrap_or(-1))
+        .bind(limit)
+        .fetch_all(p)
+        .await)?)
 }
 
 impl Community {

@@ -21,8 +21,15 @@ fn peak_rss_kb() -> Option<u64> {
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
     let (mut input, mut format, mut nodes, mut directed) = (None, Format::Auto, None, false);
-    let (mut measures, mut group, mut seed, mut output, mut out, mut timings, mut samples) =
-        ("all".to_owned(), None, 42u64, OutputFormat::Json, None, false, None);
+    let (mut measures, mut group, mut seed, mut output, mut out, mut timings, mut samples) = (
+        "all".to_owned(),
+        None,
+        42u64,
+        OutputFormat::Json,
+        None,
+        false,
+        None,
+    );
     while let Some(flag) = args.next() {
         let mut value = || args.next().ok_or_else(|| format!("{flag} needs a value"));
         match flag.as_str() {
@@ -59,7 +66,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         None => report::write_report(&rep, output, &mut std::io::stdout().lock())?,
     }
     if timings {
-        let per: Vec<String> = rep.timings.iter().map(|(k, v)| format!("\"{k}\": {v}")).collect();
+        let per: Vec<String> = rep
+            .timings
+            .iter()
+            .map(|(k, v)| format!("\"{k}\": {v}"))
+            .collect();
         eprintln!(
             "{{\"load\": {load}, \"analyze\": {analyze}, \"measures\": {{{}}}, \"peak_rss_kb\": {}, \"nodes\": {}, \"edges\": {}}}",
             per.join(", "),

@@ -92,7 +92,13 @@ impl Brandes {
         let size = n.next_power_of_two().max(1);
         Brandes {
             mask: size - 1,
-            visit: vec![Visit { sigma: 0.0, dist: UNSEEN }; size],
+            visit: vec![
+                Visit {
+                    sigma: 0.0,
+                    dist: UNSEEN
+                };
+                size
+            ],
             coef: vec![0.0; size],
             order: vec![0; n],
             succ: vec![0; arcs],
@@ -113,7 +119,10 @@ impl Brandes {
         let succ = &mut self.succ[..];
         let succ_off = &mut self.succ_off[..];
         order[0] = s;
-        visit[s as usize & mask] = Visit { sigma: 1.0, dist: 0 };
+        visit[s as usize & mask] = Visit {
+            sigma: 1.0,
+            dist: 0,
+        };
         let (mut head, mut tail, mut ns) = (0usize, 1usize, 0usize);
         // Forward BFS counting shortest paths; the DAG edges are recorded as we go so the
         // backward pass reads them sequentially instead of re-testing every edge.
@@ -121,12 +130,18 @@ impl Brandes {
             let v = order[head] as usize;
             succ_off[head] = ns as u32;
             head += 1;
-            let Visit { sigma: sv, dist: dv } = visit[v & mask];
+            let Visit {
+                sigma: sv,
+                dist: dv,
+            } = visit[v & mask];
             let next = dv + 1;
             for &w in &targets[offsets[v] as usize..offsets[v + 1] as usize] {
                 let node = &mut visit[w as usize & mask];
                 if node.dist == UNSEEN {
-                    *node = Visit { sigma: sv, dist: next };
+                    *node = Visit {
+                        sigma: sv,
+                        dist: next,
+                    };
                     order[tail] = w;
                     tail += 1;
                     succ[ns] = w;
@@ -182,7 +197,13 @@ pub fn betweenness(g: &Graph, sample: Option<(usize, u64)>, progress: &Progress)
     };
     let adj = g.out_adj();
     let chunk = (sources.len() / (rayon::current_num_threads() * 64)).clamp(1, 64);
-    let parts = per_worker(&sources, chunk, || Brandes::new(n, adj.entries()), |ws, &s| ws.run(adj, s), progress);
+    let parts = per_worker(
+        &sources,
+        chunk,
+        || Brandes::new(n, adj.entries()),
+        |ws, &s| ws.run(adj, s),
+        progress,
+    );
     let mut bc = vec![0.0; n];
     for ws in parts {
         for (a, b) in bc.iter_mut().zip(&ws.bc[..n]) {
@@ -198,14 +219,22 @@ pub fn betweenness(g: &Graph, sample: Option<(usize, u64)>, progress: &Progress)
         let scale = 1.0 / ((n - 1) as f64 * base);
         bc.iter_mut().for_each(|b| *b *= scale);
     } else {
-        let scale_source = if k > 1 { 1.0 / ((k - 1) as f64 * base) } else { f64::NAN };
+        let scale_source = if k > 1 {
+            1.0 / ((k - 1) as f64 * base)
+        } else {
+            f64::NAN
+        };
         let scale_other = 1.0 / (k as f64 * base);
         let mut is_source = vec![false; n];
         for &s in &sources {
             is_source[s as usize] = true;
         }
         for (v, b) in bc.iter_mut().enumerate() {
-            *b *= if is_source[v] { scale_source } else { scale_other };
+            *b *= if is_source[v] {
+                scale_source
+            } else {
+                scale_other
+            };
         }
     }
     bc
@@ -224,13 +253,23 @@ struct MsBfs {
 
 impl MsBfs {
     fn new(n: usize) -> Self {
-        MsBfs { seen: vec![[0; LANES]; n], frontier: vec![[0; LANES]; n], next: vec![[0; LANES]; n], out: Vec::new() }
+        MsBfs {
+            seen: vec![[0; LANES]; n],
+            frontier: vec![[0; LANES]; n],
+            next: vec![[0; LANES]; n],
+            out: Vec::new(),
+        }
     }
 
     /// Closeness of the sources `first..first+count`; `pull` lists, for each node, the nodes whose
     /// frontier reaches it in one step.
     fn run(&mut self, pull: &Csr, first: u32, count: usize, n: usize) {
-        let MsBfs { seen, frontier, next, out } = self;
+        let MsBfs {
+            seen,
+            frontier,
+            next,
+            out,
+        } = self;
         seen.iter_mut().for_each(|b| *b = [0; LANES]);
         frontier.iter_mut().for_each(|b| *b = [0; LANES]);
         let mut sums = [0u64; BATCH];
@@ -293,7 +332,11 @@ impl MsBfs {
         }
         for i in 0..count {
             let (r, tot) = (reach[i] as f64, sums[i] as f64);
-            let c = if tot > 0.0 && n > 1 { (r - 1.0) / tot * ((r - 1.0) / (n as f64 - 1.0)) } else { 0.0 };
+            let c = if tot > 0.0 && n > 1 {
+                (r - 1.0) / tot * ((r - 1.0) / (n as f64 - 1.0))
+            } else {
+                0.0
+            };
             out.push((first + i as u32, c));
         }
     }
@@ -307,18 +350,21 @@ pub fn closeness(g: &Graph, progress: &Progress) -> Vec<f64> {
     // To grow the BFS ball backwards along in-edges we pull from out-neighbors; undirected
     // graphs have one adjacency.
     let pull = g.out_adj();
-    let batches: Vec<(u32, usize)> =
-        (0..n).step_by(BATCH).map(|first| (first as u32, BATCH.min(n - first))).collect();
+    let batches: Vec<(u32, usize)> = (0..n)
+        .step_by(BATCH)
+        .map(|first| (first as u32, BATCH.min(n - first)))
+        .collect();
     let parts = per_worker(
         &batches,
         1,
         || MsBfs::new(n),
         |ws, &(first, count)| {
             ws.run(pull, first, count, n);
+            // Progress counts nodes, not batches.
+            progress.advance(count);
         },
         &Progress::hidden(),
     );
-    progress.advance(n);
     let mut c = vec![0.0; n];
     for ws in parts {
         for (v, x) in ws.out {
@@ -341,13 +387,16 @@ pub fn eigenvector(g: &Graph, max_iter: usize, tol: f64) -> Option<Vec<f64>> {
     let mut x = vec![1.0 / n as f64; n];
     let mut next = vec![0.0; n];
     for _ in 0..max_iter {
-        next.par_iter_mut().with_min_len(4096).enumerate().for_each(|(v, out)| {
-            let mut acc = x[v];
-            for &u in inn.neighbors(v as u32) {
-                acc += x[u as usize];
-            }
-            *out = acc;
-        });
+        next.par_iter_mut()
+            .with_min_len(4096)
+            .enumerate()
+            .for_each(|(v, out)| {
+                let mut acc = x[v];
+                for &u in inn.neighbors(v as u32) {
+                    acc += x[u as usize];
+                }
+                *out = acc;
+            });
         let norm = next.iter().map(|a| a * a).sum::<f64>().sqrt();
         let norm = if norm == 0.0 { 1.0 } else { norm };
         let mut change = 0.0;
@@ -394,23 +443,26 @@ pub fn pagerank(g: &Graph, alpha: f64, max_iter: usize, tol: f64) -> Option<Vec<
             }
         }
         let base = alpha * dangling / nf + (1.0 - alpha) / nf;
-        next.par_iter_mut().with_min_len(4096).enumerate().for_each(|(v, o)| {
-            let v32 = v as u32;
-            let mut acc = 0.0;
-            match inn.weights(v32) {
-                Some(w) => {
-                    for (&u, &wu) in inn.neighbors(v32).iter().zip(w) {
-                        acc += y[u as usize] * wu;
+        next.par_iter_mut()
+            .with_min_len(4096)
+            .enumerate()
+            .for_each(|(v, o)| {
+                let v32 = v as u32;
+                let mut acc = 0.0;
+                match inn.weights(v32) {
+                    Some(w) => {
+                        for (&u, &wu) in inn.neighbors(v32).iter().zip(w) {
+                            acc += y[u as usize] * wu;
+                        }
+                    }
+                    None => {
+                        for &u in inn.neighbors(v32) {
+                            acc += y[u as usize];
+                        }
                     }
                 }
-                None => {
-                    for &u in inn.neighbors(v32) {
-                        acc += y[u as usize];
-                    }
-                }
-            }
-            *o = alpha * acc + base;
-        });
+                *o = alpha * acc + base;
+            });
         let err: f64 = next.iter().zip(&x).map(|(a, b)| (a - b).abs()).sum();
         std::mem::swap(&mut x, &mut next);
         if err < nf * tol {

@@ -57,7 +57,13 @@ pub fn local_clustering(g: &Graph) -> Vec<f64> {
     }
     triangle_counts(g.out_adj())
         .into_iter()
-        .map(|(t, d)| if t == 0 { 0.0 } else { t as f64 / (d * (d - 1)) as f64 })
+        .map(|(t, d)| {
+            if t == 0 {
+                0.0
+            } else {
+                t as f64 / (d * (d - 1)) as f64
+            }
+        })
         .collect()
 }
 
@@ -121,12 +127,19 @@ fn directed_clustering(g: &Graph) -> Vec<f64> {
             }
             let np = preds.iter().filter(|&&k| k != i).count() as u64;
             let ns = succs.iter().filter(|&&k| k != i).count() as u64;
-            let nb = preds.iter().filter(|&&k| k != i && flags[k as usize] == 3).count() as u64;
+            let nb = preds
+                .iter()
+                .filter(|&&k| k != i && flags[k as usize] == 3)
+                .count() as u64;
             for &k in preds.iter().chain(succs) {
                 flags[k as usize] = 0;
             }
             let dt = np + ns;
-            let c = if t == 0 { 0.0 } else { t as f64 / (((dt * (dt - 1)) - 2 * nb) * 2) as f64 };
+            let c = if t == 0 {
+                0.0
+            } else {
+                t as f64 / (((dt * (dt - 1)) - 2 * nb) * 2) as f64
+            };
             res.push((i, c));
         },
         &Progress::hidden(),

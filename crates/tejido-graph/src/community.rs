@@ -19,7 +19,11 @@ pub struct LouvainOptions {
 
 impl Default for LouvainOptions {
     fn default() -> Self {
-        LouvainOptions { resolution: 1.0, threshold: 1e-7, seed: 0 }
+        LouvainOptions {
+            resolution: 1.0,
+            threshold: 1e-7,
+            seed: 0,
+        }
     }
 }
 
@@ -82,7 +86,15 @@ impl Level {
                 pos[v as usize] += 1;
             }
         }
-        Level { n, arcs, off: count, nbr, w: wt, deg_out, deg_in }
+        Level {
+            n,
+            arcs,
+            off: count,
+            nbr,
+            w: wt,
+            deg_out,
+            deg_in,
+        }
     }
 
     /// Modularity of a labeling of this level's nodes (`nx.community.modularity`).
@@ -99,8 +111,14 @@ impl Level {
             dout[label[v] as usize] += self.deg_out[v];
             din[label[v] as usize] += self.deg_in[v];
         }
-        let norm = if directed { 1.0 / (m * m) } else { 1.0 / (4.0 * m * m) };
-        (0..k).map(|c| inner[c] / m - resolution * dout[c] * din[c] * norm).sum()
+        let norm = if directed {
+            1.0 / (m * m)
+        } else {
+            1.0 / (4.0 * m * m)
+        };
+        (0..k)
+            .map(|c| inner[c] / m - resolution * dout[c] * din[c] * norm)
+            .sum()
     }
 }
 
@@ -140,7 +158,13 @@ pub fn louvain(g: &Graph, opts: &LouvainOptions) -> Partition {
 
 /// One pass of local moves; returns the renumbered community of each level node, the number of
 /// communities and whether any node moved.
-fn one_level(level: &Level, m: f64, directed: bool, res: f64, rng: &mut SplitMix64) -> (Vec<u32>, usize, bool) {
+fn one_level(
+    level: &Level,
+    m: f64,
+    directed: bool,
+    res: f64,
+    rng: &mut SplitMix64,
+) -> (Vec<u32>, usize, bool) {
     let n = level.n;
     let mut com: Vec<u32> = (0..n as u32).collect();
     let mut stot_out = level.deg_out.clone();
@@ -265,18 +289,37 @@ fn relabel(raw: &[u32]) -> Partition {
     for (new, &old) in ids.iter().enumerate() {
         map[old] = new as u32;
     }
-    Partition { label: raw.iter().map(|&c| map[c as usize]).collect(), count: ids.len() }
+    Partition {
+        label: raw.iter().map(|&c| map[c as usize]).collect(),
+        count: ids.len(),
+    }
 }
 
 /// Modularity of a labeling as `nx.community.modularity(G, communities)`, weighted by tie
 /// strength, with the given resolution. `NaN` when the graph has no edge weight at all.
 pub fn modularity(g: &Graph, label: &[u32], resolution: f64) -> f64 {
     let k = label.iter().map(|&c| c as usize + 1).max().unwrap_or(0);
-    let arcs = g.edges().to_vec();
-    let m: f64 = arcs.iter().map(|a| a.2).sum();
+    let m: f64 = g.edges().iter().map(|a| a.2).sum();
     if m == 0.0 {
         return f64::NAN;
     }
-    let level = Level::new(g.node_count(), arcs, g.is_directed());
-    level.modularity(label, k, m, g.is_directed(), resolution)
+    let (mut inner, mut dout, mut din) = (vec![0.0; k], vec![0.0; k], vec![0.0; k]);
+    for &(u, v, w) in g.edges() {
+        let (cu, cv) = (label[u as usize] as usize, label[v as usize] as usize);
+        if cu == cv {
+            inner[cu] += w;
+        }
+        dout[cu] += w;
+        din[cv] += w;
+    }
+    (0..k)
+        .map(|c| {
+            if g.is_directed() {
+                inner[c] / m - resolution * dout[c] * din[c] / (m * m)
+            } else {
+                let d = dout[c] + din[c];
+                inner[c] / m - resolution * d * d / (4.0 * m * m)
+            }
+        })
+        .sum()
 }

@@ -52,7 +52,11 @@ pub fn connected_components(g: &Graph) -> Components {
         raw[s as usize] = count;
         stack.push(s);
         while let Some(v) = stack.pop() {
-            let more = if g.is_directed() { g.in_adj().neighbors(v) } else { &[][..] };
+            let more = if g.is_directed() {
+                g.in_adj().neighbors(v)
+            } else {
+                &[][..]
+            };
             for &w in g.out_adj().neighbors(v).iter().chain(more) {
                 if raw[w as usize] == u32::MAX {
                     raw[w as usize] = count;
@@ -131,5 +135,7 @@ pub fn strongly_connected_components(g: &Graph) -> Components {
 
 /// Nodes with degree 0 (`nx.isolates`; a node with only a self-loop is not isolated).
 pub fn isolates(g: &Graph) -> Vec<u32> {
-    (0..g.node_count() as u32).filter(|&v| g.degree(v) == 0).collect()
+    (0..g.node_count() as u32)
+        .filter(|&v| g.degree(v) == 0)
+        .collect()
 }

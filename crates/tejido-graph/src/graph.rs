@@ -82,7 +82,11 @@ impl Csr {
         self.targets.len()
     }
 
-    fn from_sorted_pairs(n: usize, rows: impl Fn(&mut dyn FnMut(u32, u32, f64)), weighted: bool) -> Csr {
+    fn from_sorted_pairs(
+        n: usize,
+        rows: impl Fn(&mut dyn FnMut(u32, u32, f64)),
+        weighted: bool,
+    ) -> Csr {
         let mut counts = vec![0u32; n + 1];
         rows(&mut |u, _, _| counts[u as usize + 1] += 1);
         for i in 0..n {
@@ -90,7 +94,11 @@ impl Csr {
         }
         let total = counts[n] as usize;
         let mut targets = vec![0u32; total];
-        let mut weights = if weighted { vec![0f64; total] } else { Vec::new() };
+        let mut weights = if weighted {
+            vec![0f64; total]
+        } else {
+            Vec::new()
+        };
         let mut next = counts.clone();
         rows(&mut |u, v, w| {
             let slot = next[u as usize] as usize;
@@ -100,7 +108,11 @@ impl Csr {
             }
             next[u as usize] += 1;
         });
-        Csr { offsets: counts, targets, weights }
+        Csr {
+            offsets: counts,
+            targets,
+            weights,
+        }
     }
 }
 
@@ -188,7 +200,13 @@ impl GraphBuilder {
     }
 
     /// Add an edge with attributes.
-    pub fn add_edge_with(&mut self, source: &str, target: &str, weight: Option<f64>, attrs: Attributes) {
+    pub fn add_edge_with(
+        &mut self,
+        source: &str,
+        target: &str,
+        weight: Option<f64>,
+        attrs: Attributes,
+    ) {
         self.add_edge(source, target, weight);
         if !attrs.is_empty() {
             self.edge_attrs.push((self.edges.len() - 1, attrs));
@@ -202,12 +220,25 @@ impl GraphBuilder {
 
     /// Freeze into a [`Graph`] with CSR adjacency.
     pub fn build(self) -> Graph {
-        let GraphBuilder { directed, ids, index, node_attrs, edges, weights, edge_attrs, weighted } = self;
+        let GraphBuilder {
+            directed,
+            ids,
+            index,
+            node_attrs,
+            edges,
+            weights,
+            edge_attrs,
+            weighted,
+        } = self;
         let n = ids.len();
         let weight_of = |i: usize| if weighted { weights[i] } else { 1.0 };
         // Canonical key; for undirected graphs the smaller id first.
         let key = |e: &(u32, u32)| -> u64 {
-            let (a, b) = if directed || e.0 <= e.1 { (e.0, e.1) } else { (e.1, e.0) };
+            let (a, b) = if directed || e.0 <= e.1 {
+                (e.0, e.1)
+            } else {
+                (e.1, e.0)
+            };
             ((a as u64) << 32) | b as u64
         };
         let mut attr_of_edge: HashMap<usize, Attributes> = edge_attrs.into_iter().collect();
@@ -226,7 +257,11 @@ impl GraphBuilder {
             let w = weight_of(i as usize);
             let k = key(&e);
             let (a, b) = ((k >> 32) as u32, k as u32);
-            let attrs = if has_edge_attrs { attr_of_edge.remove(&(i as usize)) } else { None };
+            let attrs = if has_edge_attrs {
+                attr_of_edge.remove(&(i as usize))
+            } else {
+                None
+            };
             if k == last_key {
                 if let Some(last) = out_edges.last_mut() {
                     last.2 = w;
@@ -318,7 +353,16 @@ fn ensure_sorted(mut csr: Csr) -> Csr {
             continue;
         }
         let mut pairs: Vec<(u32, f64)> = (a..b)
-            .map(|i| (csr.targets[i], if csr.weights.is_empty() { 1.0 } else { csr.weights[i] }))
+            .map(|i| {
+                (
+                    csr.targets[i],
+                    if csr.weights.is_empty() {
+                        1.0
+                    } else {
+                        csr.weights[i]
+                    },
+                )
+            })
             .collect();
         pairs.sort_by_key(|p| p.0);
         for (j, (t, w)) in pairs.into_iter().enumerate() {
@@ -348,7 +392,10 @@ pub struct Graph {
 
 impl Graph {
     /// Build a graph from `(source, target, weight)` triples.
-    pub fn from_edges<'a>(directed: bool, edges: impl IntoIterator<Item = (&'a str, &'a str, Option<f64>)>) -> Graph {
+    pub fn from_edges<'a>(
+        directed: bool,
+        edges: impl IntoIterator<Item = (&'a str, &'a str, Option<f64>)>,
+    ) -> Graph {
         let mut b = GraphBuilder::new(directed);
         for (s, t, w) in edges {
             b.add_edge(s, t, w);
@@ -475,14 +522,19 @@ impl Graph {
         let n = self.node_count();
         let mut offsets = Vec::with_capacity(n + 1);
         offsets.push(0u32);
-        let mut targets = Vec::with_capacity(self.adj.entries() * if self.directed { 2 } else { 1 });
+        let mut targets =
+            Vec::with_capacity(self.adj.entries() * if self.directed { 2 } else { 1 });
         let mut buf = Vec::new();
         for v in 0..n as u32 {
             self.undirected_neighbors(v, &mut buf);
             targets.extend_from_slice(&buf);
             offsets.push(targets.len() as u32);
         }
-        Csr { offsets, targets, weights: Vec::new() }
+        Csr {
+            offsets,
+            targets,
+            weights: Vec::new(),
+        }
     }
 }
 

@@ -17,7 +17,9 @@ pub(crate) fn per_worker<T: Send, I: Sync>(
     progress: &Progress,
 ) -> Vec<T> {
     let next = AtomicUsize::new(0);
-    let workers = rayon::current_num_threads().max(1).min(items.len().div_ceil(chunk).max(1));
+    let workers = rayon::current_num_threads()
+        .max(1)
+        .min(items.len().div_ceil(chunk).max(1));
     (0..workers)
         .into_par_iter()
         .map(|_| {
@@ -37,4 +39,3 @@ pub(crate) fn per_worker<T: Send, I: Sync>(
         })
         .collect()
 }
-

@@ -36,7 +36,9 @@ impl Progress {
     pub fn advance(&self, units: usize) {
         let done = self.done.fetch_add(units, Ordering::Relaxed) + units;
         let Some(lock) = &self.last_draw else { return };
-        let Ok(mut last) = lock.try_lock() else { return };
+        let Ok(mut last) = lock.try_lock() else {
+            return;
+        };
         if last.elapsed() < Duration::from_millis(100) && done < self.total {
             return;
         }

@@ -115,7 +115,10 @@ impl FromStr for Measure {
             "isolates" => "components",
             other => other,
         };
-        Measure::ALL.into_iter().find(|m| m.name() == alias).ok_or_else(|| GraphError::UnknownMeasure(s.clone()))
+        Measure::ALL
+            .into_iter()
+            .find(|m| m.name() == alias)
+            .ok_or_else(|| GraphError::UnknownMeasure(s.clone()))
     }
 }
 
@@ -295,7 +298,10 @@ impl NodeColumns {
 }
 
 impl Serialize for NodeColumns {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> std::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeSeq;
         let mut seq = serializer.serialize_seq(Some(self.len()))?;
         for node in self.iter() {
@@ -315,7 +321,11 @@ pub struct Report {
     pub timings: Vec<(&'static str, f64)>,
 }
 
-fn timed<T>(timings: &mut Vec<(&'static str, f64)>, name: &'static str, f: impl FnOnce() -> T) -> T {
+fn timed<T>(
+    timings: &mut Vec<(&'static str, f64)>,
+    name: &'static str,
+    f: impl FnOnce() -> T,
+) -> T {
     let t = Instant::now();
     let r = f();
     timings.push((name, t.elapsed().as_secs_f64()));
@@ -335,7 +345,10 @@ pub fn analyze(g: &Graph, opts: &Options) -> Result<Report> {
         self_loops: g.self_loop_count(),
         ..GraphSummary::default()
     };
-    let mut nodes = NodeColumns { id: g.ids().to_vec(), ..NodeColumns::default() };
+    let mut nodes = NodeColumns {
+        id: g.ids().to_vec(),
+        ..NodeColumns::default()
+    };
 
     if want(Measure::Density) {
         s.density = Some(centrality::density(g));
@@ -354,30 +367,47 @@ pub fn analyze(g: &Graph, opts: &Options) -> Result<Report> {
         s.degree_centralization = Some(centrality::degree_centralization(g));
     }
     if want(Measure::Betweenness) {
-        let sample = opts.betweenness_samples.filter(|&k| k < n).map(|k| (k, opts.seed));
+        let sample = opts
+            .betweenness_samples
+            .filter(|&k| k < n)
+            .map(|k| (k, opts.seed));
         s.betweenness_samples = sample.map(|(k, _)| k);
-        let label = if sample.is_some() { "betweenness~" } else { "betweenness" };
+        let label = if sample.is_some() {
+            "betweenness~"
+        } else {
+            "betweenness"
+        };
         let total = sample.map_or(n, |(k, _)| k);
         let progress = Progress::new(label, total, opts.progress);
-        nodes.betweenness = Some(timed(&mut t, "betweenness", || centrality::betweenness(g, sample, &progress)));
+        nodes.betweenness = Some(timed(&mut t, "betweenness", || {
+            centrality::betweenness(g, sample, &progress)
+        }));
         progress.finish();
     }
     if want(Measure::Closeness) {
         let progress = Progress::new("closeness", n, opts.progress);
-        nodes.closeness = Some(timed(&mut t, "closeness", || centrality::closeness(g, &progress)));
+        nodes.closeness = Some(timed(&mut t, "closeness", || {
+            centrality::closeness(g, &progress)
+        }));
         progress.finish();
     }
     if want(Measure::Eigenvector) {
-        let e = timed(&mut t, "eigenvector", || centrality::eigenvector(g, 1000, 1e-6));
+        let e = timed(&mut t, "eigenvector", || {
+            centrality::eigenvector(g, 1000, 1e-6)
+        });
         nodes.eigenvector = Some(e.unwrap_or_else(|| {
-            s.warnings.push("eigenvector centrality did not converge in 1000 iterations".into());
+            s.warnings
+                .push("eigenvector centrality did not converge in 1000 iterations".into());
             vec![f64::NAN; n]
         }));
     }
     if want(Measure::PageRank) {
-        let p = timed(&mut t, "pagerank", || centrality::pagerank(g, 0.85, 1000, 1e-6));
+        let p = timed(&mut t, "pagerank", || {
+            centrality::pagerank(g, 0.85, 1000, 1e-6)
+        });
         nodes.pagerank = Some(p.unwrap_or_else(|| {
-            s.warnings.push("PageRank did not converge in 1000 iterations".into());
+            s.warnings
+                .push("PageRank did not converge in 1000 iterations".into());
             vec![f64::NAN; n]
         }));
     }
@@ -387,7 +417,9 @@ pub fn analyze(g: &Graph, opts: &Options) -> Result<Report> {
         nodes.clustering = Some(c);
     }
     if want(Measure::Transitivity) {
-        s.transitivity = Some(timed(&mut t, "transitivity", || clustering::transitivity(g)));
+        s.transitivity = Some(timed(&mut t, "transitivity", || {
+            clustering::transitivity(g)
+        }));
     }
     if want(Measure::Components) {
         let cc = timed(&mut t, "components", || components::connected_components(g));
@@ -399,26 +431,44 @@ pub fn analyze(g: &Graph, opts: &Options) -> Result<Report> {
             s.strong_components = Some(sc.count());
             nodes.strong_component = Some(sc.label);
         }
-        s.isolates = Some(components::isolates(g).into_iter().map(|v| g.id(v).to_owned()).collect());
+        s.isolates = Some(
+            components::isolates(g)
+                .into_iter()
+                .map(|v| g.id(v).to_owned())
+                .collect(),
+        );
     }
     if want(Measure::Communities) {
-        let lo = LouvainOptions { seed: opts.seed, ..LouvainOptions::default() };
+        let lo = LouvainOptions {
+            seed: opts.seed,
+            ..LouvainOptions::default()
+        };
         let p = timed(&mut t, "louvain", || community::louvain(g, &lo));
         s.modularity = Some(community::modularity(g, &p.label, 1.0));
         s.communities = Some(p.count);
         nodes.community = Some(p.label);
     }
     if want(Measure::StructuralHoles) {
-        nodes.effective_size = Some(timed(&mut t, "effective_size", || structural_holes::effective_size(g)));
-        nodes.constraint = Some(timed(&mut t, "constraint", || structural_holes::constraint(g)));
+        nodes.effective_size = Some(timed(&mut t, "effective_size", || {
+            structural_holes::effective_size(g)
+        }));
+        nodes.constraint = Some(timed(&mut t, "constraint", || {
+            structural_holes::constraint(g)
+        }));
     }
     let grouped = want(Measure::Brokerage) || want(Measure::EiIndex);
     if let (true, Some(attr)) = (grouped, &opts.group_attribute) {
         s.group_attribute = Some(attr.clone());
         let groups = brokerage::groups(g, attr);
-        nodes.group = Some((0..n as u32).map(|v| g.node_attr(v, attr).map(str::to_owned)).collect());
+        nodes.group = Some(
+            (0..n as u32)
+                .map(|v| g.node_attr(v, attr).map(str::to_owned))
+                .collect(),
+        );
         if want(Measure::Brokerage) {
-            nodes.brokerage = Some(timed(&mut t, "brokerage", || brokerage::brokerage(g, &groups)));
+            nodes.brokerage = Some(timed(&mut t, "brokerage", || {
+                brokerage::brokerage(g, &groups)
+            }));
         }
         if want(Measure::EiIndex) {
             let (total, per) = brokerage::ei_index(g, &groups);
@@ -426,9 +476,15 @@ pub fn analyze(g: &Graph, opts: &Options) -> Result<Report> {
             nodes.ei_index = Some(per);
         }
     } else if grouped && opts.measures.len() < Measure::ALL.len() {
-        return Err(GraphError::InvalidArgument("brokerage and ei_index need --group-attribute".into()));
+        return Err(GraphError::InvalidArgument(
+            "brokerage and ei_index need --group-attribute".into(),
+        ));
     }
-    Ok(Report { graph: s, nodes, timings: t })
+    Ok(Report {
+        graph: s,
+        nodes,
+        timings: t,
+    })
 }
 
 /// How to print a report.
@@ -446,7 +502,9 @@ impl FromStr for OutputFormat {
         match s.to_ascii_lowercase().as_str() {
             "json" => Ok(OutputFormat::Json),
             "csv" => Ok(OutputFormat::Csv),
-            other => Err(GraphError::InvalidArgument(format!("unknown output format {other:?}"))),
+            other => Err(GraphError::InvalidArgument(format!(
+                "unknown output format {other:?}"
+            ))),
         }
     }
 }
@@ -482,7 +540,11 @@ impl NodeReport {
         f("eigenvector", self.eigenvector);
         f("pagerank", self.pagerank);
         f("clustering", self.clustering);
-        for (name, v) in [("community", self.community), ("component", self.component), ("strong_component", self.strong_component)] {
+        for (name, v) in [
+            ("community", self.community),
+            ("component", self.component),
+            ("strong_component", self.strong_component),
+        ] {
             if let Some(v) = v {
                 c.push((name, v.to_string()));
             }

@@ -54,7 +54,13 @@ impl Mutual {
             }
             off.push(nbr.len());
         }
-        Mutual { off, nbr, mw, sum, max }
+        Mutual {
+            off,
+            nbr,
+            mw,
+            sum,
+            max,
+        }
     }
 
     fn row(&self, u: u32) -> (&[u32], &[f64]) {

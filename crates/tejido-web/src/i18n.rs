@@ -211,7 +211,11 @@ mod tests {
                     let rest = &src[pos + pat.len()..];
                     let id: String = rest.chars().take_while(|c| *c != '"').collect();
                     // Only literal ids (the doc comment above shows the pattern with "…").
-                    if id.is_empty() || !id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-') {
+                    if id.is_empty()
+                        || !id
+                            .chars()
+                            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+                    {
                         continue;
                     }
                     for loc in Locale::ALL {

@@ -58,7 +58,10 @@ pub(crate) fn records(text: &str) -> std::result::Result<Vec<Record>, Vec<LineEr
             '\n' => {
                 if row_has_content || !field.trim().is_empty() {
                     fields.push(std::mem::take(&mut field));
-                    out.push(Record { line: start_line, fields: std::mem::take(&mut fields) });
+                    out.push(Record {
+                        line: start_line,
+                        fields: std::mem::take(&mut fields),
+                    });
                 }
                 field.clear();
                 quoted = false;
@@ -69,7 +72,10 @@ pub(crate) fn records(text: &str) -> std::result::Result<Vec<Record>, Vec<LineEr
             _ => {
                 if quoted {
                     if !c.is_whitespace() {
-                        errors.push(LineError { line, message: "text after a closing quote".into() });
+                        errors.push(LineError {
+                            line,
+                            message: "text after a closing quote".into(),
+                        });
                     }
                 } else {
                     field.push(c);
@@ -79,10 +85,16 @@ pub(crate) fn records(text: &str) -> std::result::Result<Vec<Record>, Vec<LineEr
         }
     }
     if in_quotes {
-        errors.push(LineError { line: start_line, message: "unterminated quoted field".into() });
+        errors.push(LineError {
+            line: start_line,
+            message: "unterminated quoted field".into(),
+        });
     } else if row_has_content || !field.trim().is_empty() {
         fields.push(field);
-        out.push(Record { line: start_line, fields });
+        out.push(Record {
+            line: start_line,
+            fields,
+        });
     }
     if errors.is_empty() {
         Ok(out)
@@ -92,19 +104,27 @@ pub(crate) fn records(text: &str) -> std::result::Result<Vec<Record>, Vec<LineEr
 }
 
 fn header_index(header: &[String], names: &[&str]) -> Option<usize> {
-    header.iter().position(|h| names.iter().any(|n| h.trim().eq_ignore_ascii_case(n)))
+    header
+        .iter()
+        .position(|h| names.iter().any(|n| h.trim().eq_ignore_ascii_case(n)))
 }
 
 /// Read an edge CSV into a builder.
 pub fn read_edges(text: &str, b: &mut GraphBuilder) -> std::result::Result<(), Vec<LineError>> {
     let recs = records(text)?;
     let Some((head, rows)) = recs.split_first() else {
-        return Err(vec![LineError { line: 1, message: "empty file: expected a header `source,target[,weight]`".into() }]);
+        return Err(vec![LineError {
+            line: 1,
+            message: "empty file: expected a header `source,target[,weight]`".into(),
+        }]);
     };
     let src = header_index(&head.fields, &["source", "from"]);
     let dst = header_index(&head.fields, &["target", "to"]);
     let (Some(src), Some(dst)) = (src, dst) else {
-        return Err(vec![LineError { line: head.line, message: "header must name `source` and `target` columns".into() }]);
+        return Err(vec![LineError {
+            line: head.line,
+            message: "header must name `source` and `target` columns".into(),
+        }]);
     };
     let wcol = header_index(&head.fields, &["weight"]);
     let names: Vec<String> = head.fields.iter().map(|h| h.trim().to_owned()).collect();
@@ -119,7 +139,10 @@ pub fn read_edges(text: &str, b: &mut GraphBuilder) -> std::result::Result<(), V
         }
         let (s, t) = (r.fields[src].trim(), r.fields[dst].trim());
         if s.is_empty() || t.is_empty() {
-            errors.push(LineError { line: r.line, message: "empty source or target".into() });
+            errors.push(LineError {
+                line: r.line,
+                message: "empty source or target".into(),
+            });
             continue;
         }
         let weight = match wcol.map(|i| r.fields[i].trim()).filter(|w| !w.is_empty()) {
@@ -127,7 +150,10 @@ pub fn read_edges(text: &str, b: &mut GraphBuilder) -> std::result::Result<(), V
             Some(w) => match super::parse_weight(w) {
                 Ok(w) => Some(w),
                 Err(message) => {
-                    errors.push(LineError { line: r.line, message });
+                    errors.push(LineError {
+                        line: r.line,
+                        message,
+                    });
                     continue;
                 }
             },
@@ -155,7 +181,10 @@ pub fn read_edges(text: &str, b: &mut GraphBuilder) -> std::result::Result<(), V
 pub fn read_nodes(text: &str, b: &mut GraphBuilder) -> std::result::Result<(), Vec<LineError>> {
     let recs = records(text)?;
     let Some((head, rows)) = recs.split_first() else {
-        return Err(vec![LineError { line: 1, message: "empty node file: expected a header with `id`".into() }]);
+        return Err(vec![LineError {
+            line: 1,
+            message: "empty node file: expected a header with `id`".into(),
+        }]);
     };
     let idc = header_index(&head.fields, &["id", "node", "name"]).unwrap_or(0);
     let names: Vec<String> = head.fields.iter().map(|h| h.trim().to_owned()).collect();
@@ -170,7 +199,10 @@ pub fn read_nodes(text: &str, b: &mut GraphBuilder) -> std::result::Result<(), V
         }
         let id = r.fields[idc].trim();
         if id.is_empty() {
-            errors.push(LineError { line: r.line, message: "empty node id".into() });
+            errors.push(LineError {
+                line: r.line,
+                message: "empty node id".into(),
+            });
             continue;
         }
         let attrs: Attributes = names
@@ -200,7 +232,10 @@ pub(crate) fn field(s: &str) -> String {
 
 /// Write the edges as CSV (`source,target[,weight]` plus edge attribute columns).
 pub fn write_edges(g: &Graph, out: &mut dyn Write) -> Result<()> {
-    let keys: BTreeSet<&String> = (0..g.edge_count()).filter_map(|i| g.edge_attrs(i)).flat_map(|a| a.keys()).collect();
+    let keys: BTreeSet<&String> = (0..g.edge_count())
+        .filter_map(|i| g.edge_attrs(i))
+        .flat_map(|a| a.keys())
+        .collect();
     let mut w = std::io::BufWriter::new(out);
     write!(w, "source,target")?;
     if g.is_weighted() {
@@ -216,7 +251,11 @@ pub fn write_edges(g: &Graph, out: &mut dyn Write) -> Result<()> {
             write!(w, ",{wt}")?;
         }
         for k in &keys {
-            let v = g.edge_attrs(i).and_then(|a| a.get(*k)).map(String::as_str).unwrap_or("");
+            let v = g
+                .edge_attrs(i)
+                .and_then(|a| a.get(*k))
+                .map(String::as_str)
+                .unwrap_or("");
             write!(w, ",{}", field(v))?;
         }
         writeln!(w)?;
@@ -227,7 +266,9 @@ pub fn write_edges(g: &Graph, out: &mut dyn Write) -> Result<()> {
 
 /// Write the nodes as CSV (`id` plus node attribute columns).
 pub fn write_nodes(g: &Graph, out: &mut dyn Write) -> Result<()> {
-    let keys: BTreeSet<&String> = (0..g.node_count() as u32).flat_map(|v| g.node_attrs(v).keys()).collect();
+    let keys: BTreeSet<&String> = (0..g.node_count() as u32)
+        .flat_map(|v| g.node_attrs(v).keys())
+        .collect();
     let mut w = std::io::BufWriter::new(out);
     write!(w, "id")?;
     for k in &keys {

@@ -15,7 +15,10 @@ pub fn read(text: &str, b: &mut GraphBuilder) -> std::result::Result<(), Vec<Lin
         let mut fields = line.split_ascii_whitespace();
         let Some(s) = fields.next() else { continue };
         let Some(t) = fields.next() else {
-            errors.push(LineError { line: i + 1, message: "expected `source target [weight]`, found 1 field".into() });
+            errors.push(LineError {
+                line: i + 1,
+                message: "expected `source target [weight]`, found 1 field".into(),
+            });
             continue;
         };
         let w = fields.next();
@@ -23,14 +26,20 @@ pub fn read(text: &str, b: &mut GraphBuilder) -> std::result::Result<(), Vec<Lin
         if extra > 0 {
             errors.push(LineError {
                 line: i + 1,
-                message: format!("expected `source target [weight]`, found {} fields", 3 + extra),
+                message: format!(
+                    "expected `source target [weight]`, found {} fields",
+                    3 + extra
+                ),
             });
             continue;
         }
         let weight = match w.map(super::parse_weight).transpose() {
             Ok(w) => w,
             Err(message) => {
-                errors.push(LineError { line: i + 1, message });
+                errors.push(LineError {
+                    line: i + 1,
+                    message,
+                });
                 continue;
             }
         };
@@ -63,7 +72,10 @@ pub fn write(g: &Graph, out: &mut dyn Write) -> Result<()> {
             writeln!(w, "{} {}", g.id(s), g.id(t))?;
         }
     }
-    let isolated: Vec<&str> = (0..g.node_count() as u32).filter(|&v| g.degree(v) == 0).map(|v| g.id(v)).collect();
+    let isolated: Vec<&str> = (0..g.node_count() as u32)
+        .filter(|&v| g.degree(v) == 0)
+        .map(|v| g.id(v))
+        .collect();
     if !isolated.is_empty() {
         writeln!(w, "# isolated nodes: {}", isolated.join(" "))?;
     }

@@ -13,15 +13,26 @@ use crate::graph::{Attributes, Graph, GraphBuilder};
 pub fn declares_directed(text: &str) -> bool {
     xml::parse(text)
         .ok()
-        .and_then(|root| root.children_named("graph").next().and_then(|g| g.attr("defaultedgetype")).map(|d| d == "directed"))
+        .and_then(|root| {
+            root.children_named("graph")
+                .next()
+                .and_then(|g| g.attr("defaultedgetype"))
+                .map(|d| d == "directed")
+        })
         .unwrap_or(false)
 }
 
 fn attvalues(el: &Element, titles: &HashMap<(String, String), String>, class: &str) -> Attributes {
     let mut out = Attributes::new();
-    for av in el.children_named("attvalues").flat_map(|a| a.children_named("attvalue")) {
+    for av in el
+        .children_named("attvalues")
+        .flat_map(|a| a.children_named("attvalue"))
+    {
         if let (Some(f), Some(v)) = (av.attr("for").or(av.attr("id")), av.attr("value")) {
-            let name = titles.get(&(class.to_owned(), f.to_owned())).cloned().unwrap_or_else(|| f.to_owned());
+            let name = titles
+                .get(&(class.to_owned(), f.to_owned()))
+                .cloned()
+                .unwrap_or_else(|| f.to_owned());
             out.insert(name, v.to_owned());
         }
     }
@@ -32,24 +43,39 @@ fn attvalues(el: &Element, titles: &HashMap<(String, String), String>, class: &s
 pub fn read(text: &str, b: &mut GraphBuilder) -> std::result::Result<(), Vec<LineError>> {
     let root = xml::parse(text).map_err(|e| vec![e])?;
     if root.name != "gexf" {
-        return Err(vec![LineError { line: root.line, message: format!("expected <gexf>, found <{}>", root.name) }]);
+        return Err(vec![LineError {
+            line: root.line,
+            message: format!("expected <gexf>, found <{}>", root.name),
+        }]);
     }
     let Some(graph) = root.children_named("graph").next() else {
-        return Err(vec![LineError { line: root.line, message: "no <graph> element".into() }]);
+        return Err(vec![LineError {
+            line: root.line,
+            message: "no <graph> element".into(),
+        }]);
     };
     let mut titles = HashMap::new();
     for attrs in graph.children_named("attributes") {
         let class = attrs.attr("class").unwrap_or("node").to_owned();
         for a in attrs.children_named("attribute") {
             if let Some(id) = a.attr("id") {
-                titles.insert((class.clone(), id.to_owned()), a.attr("title").unwrap_or(id).to_owned());
+                titles.insert(
+                    (class.clone(), id.to_owned()),
+                    a.attr("title").unwrap_or(id).to_owned(),
+                );
             }
         }
     }
     let mut errors = Vec::new();
-    for node in graph.children_named("nodes").flat_map(|n| n.children_named("node")) {
+    for node in graph
+        .children_named("nodes")
+        .flat_map(|n| n.children_named("node"))
+    {
         let Some(id) = node.attr("id") else {
-            errors.push(LineError { line: node.line, message: "<node> without id".into() });
+            errors.push(LineError {
+                line: node.line,
+                message: "<node> without id".into(),
+            });
             continue;
         };
         let mut attrs = attvalues(node, &titles, "node");
@@ -58,15 +84,24 @@ pub fn read(text: &str, b: &mut GraphBuilder) -> std::result::Result<(), Vec<Lin
         }
         b.add_node_with(id, attrs);
     }
-    for edge in graph.children_named("edges").flat_map(|n| n.children_named("edge")) {
+    for edge in graph
+        .children_named("edges")
+        .flat_map(|n| n.children_named("edge"))
+    {
         let (Some(s), Some(t)) = (edge.attr("source"), edge.attr("target")) else {
-            errors.push(LineError { line: edge.line, message: "<edge> without source or target".into() });
+            errors.push(LineError {
+                line: edge.line,
+                message: "<edge> without source or target".into(),
+            });
             continue;
         };
         let weight = match edge.attr("weight").map(super::parse_weight).transpose() {
             Ok(w) => w,
             Err(message) => {
-                errors.push(LineError { line: edge.line, message });
+                errors.push(LineError {
+                    line: edge.line,
+                    message,
+                });
                 continue;
             }
         };
@@ -85,8 +120,11 @@ pub fn read(text: &str, b: &mut GraphBuilder) -> std::result::Result<(), Vec<Lin
 
 /// Write GEXF 1.2 with string attributes.
 pub fn write(g: &Graph, out: &mut dyn Write) -> Result<()> {
-    let nkeys: Vec<&String> =
-        (0..g.node_count() as u32).flat_map(|v| g.node_attrs(v).keys()).collect::<BTreeSet<_>>().into_iter().collect();
+    let nkeys: Vec<&String> = (0..g.node_count() as u32)
+        .flat_map(|v| g.node_attrs(v).keys())
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
     let ekeys: Vec<&String> = (0..g.edge_count())
         .filter_map(|i| g.edge_attrs(i))
         .flat_map(|a| a.keys())
@@ -95,8 +133,15 @@ pub fn write(g: &Graph, out: &mut dyn Write) -> Result<()> {
         .collect();
     let mut w = std::io::BufWriter::new(out);
     writeln!(w, r#"<?xml version="1.0" encoding="UTF-8"?>"#)?;
-    writeln!(w, r#"<gexf xmlns="http://www.gexf.net/1.2draft" version="1.2">"#)?;
-    let dir = if g.is_directed() { "directed" } else { "undirected" };
+    writeln!(
+        w,
+        r#"<gexf xmlns="http://www.gexf.net/1.2draft" version="1.2">"#
+    )?;
+    let dir = if g.is_directed() {
+        "directed"
+    } else {
+        "undirected"
+    };
     writeln!(w, r#"  <graph defaultedgetype="{dir}" mode="static">"#)?;
     for (class, keys) in [("node", &nkeys), ("edge", &ekeys)] {
         if keys.is_empty() {
@@ -104,7 +149,11 @@ pub fn write(g: &Graph, out: &mut dyn Write) -> Result<()> {
         }
         writeln!(w, r#"    <attributes class="{class}">"#)?;
         for (i, k) in keys.iter().enumerate() {
-            writeln!(w, r#"      <attribute id="{i}" title="{}" type="string"/>"#, xml::escape(k))?;
+            writeln!(
+                w,
+                r#"      <attribute id="{i}" title="{}" type="string"/>"#,
+                xml::escape(k)
+            )?;
         }
         writeln!(w, "    </attributes>")?;
     }
@@ -117,7 +166,12 @@ pub fn write(g: &Graph, out: &mut dyn Write) -> Result<()> {
     }
     writeln!(w, "    </nodes>\n    <edges>")?;
     for (i, &(s, t, wt)) in g.edges().iter().enumerate() {
-        write!(w, r#"      <edge id="{i}" source="{}" target="{}""#, xml::escape(g.id(s)), xml::escape(g.id(t)))?;
+        write!(
+            w,
+            r#"      <edge id="{i}" source="{}" target="{}""#,
+            xml::escape(g.id(s)),
+            xml::escape(g.id(t))
+        )?;
         if g.is_weighted() {
             write!(w, r#" weight="{wt}""#)?;
         }

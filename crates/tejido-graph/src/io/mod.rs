@@ -42,7 +42,11 @@ impl FromStr for Format {
             "graphml" => Format::GraphMl,
             "gexf" => Format::Gexf,
             "json" => Format::Json,
-            other => return Err(GraphError::InvalidArgument(format!("unknown format {other:?}"))),
+            other => {
+                return Err(GraphError::InvalidArgument(format!(
+                    "unknown format {other:?}"
+                )))
+            }
         })
     }
 }
@@ -50,7 +54,12 @@ impl FromStr for Format {
 impl Format {
     /// The format a file name suggests (edge list when nothing else fits).
     pub fn from_path(path: &Path) -> Format {
-        match path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
+        match path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase)
+            .as_deref()
+        {
             Some("csv") => Format::Csv,
             Some("graphml") | Some("xml") => Format::GraphMl,
             Some("gexf") => Format::Gexf,
@@ -61,11 +70,17 @@ impl Format {
 }
 
 fn read_text(path: &Path) -> Result<String> {
-    std::fs::read_to_string(path).map_err(|source| GraphError::Io { path: path.display().to_string(), source })
+    std::fs::read_to_string(path).map_err(|source| GraphError::Io {
+        path: path.display().to_string(),
+        source,
+    })
 }
 
 pub(crate) fn parse_error(source_name: &str, errors: Vec<LineError>) -> GraphError {
-    GraphError::Parse { source_name: source_name.to_owned(), errors }
+    GraphError::Parse {
+        source_name: source_name.to_owned(),
+        errors,
+    }
 }
 
 /// Parse a finite weight.
@@ -80,17 +95,38 @@ pub(crate) fn parse_weight(s: &str) -> std::result::Result<f64, String> {
 /// Read a graph from a file, optionally with a CSV node file (`id` column plus attributes)
 /// whose nodes come first, in file order. `directed` forces a directed graph; GraphML and GEXF
 /// files may also declare themselves directed.
-pub fn read_path(path: &Path, format: Format, nodes: Option<&Path>, directed: bool) -> Result<Graph> {
-    let format = if format == Format::Auto { Format::from_path(path) } else { format };
+pub fn read_path(
+    path: &Path,
+    format: Format,
+    nodes: Option<&Path>,
+    directed: bool,
+) -> Result<Graph> {
+    let format = if format == Format::Auto {
+        Format::from_path(path)
+    } else {
+        format
+    };
     let text = read_text(path)?;
     let node_text = nodes.map(read_text).transpose()?;
     let name = path.display().to_string();
     let node_name = nodes.map(|p| p.display().to_string()).unwrap_or_default();
-    read_str(&text, &name, format, node_text.as_deref().map(|t| (t, node_name.as_str())), directed)
+    read_str(
+        &text,
+        &name,
+        format,
+        node_text.as_deref().map(|t| (t, node_name.as_str())),
+        directed,
+    )
 }
 
 /// Read a graph from text; `nodes` is an optional node CSV with its display name.
-pub fn read_str(text: &str, name: &str, format: Format, nodes: Option<(&str, &str)>, directed: bool) -> Result<Graph> {
+pub fn read_str(
+    text: &str,
+    name: &str,
+    format: Format,
+    nodes: Option<(&str, &str)>,
+    directed: bool,
+) -> Result<Graph> {
     let directed = directed
         || match format {
             Format::GraphMl => graphml::declares_directed(text),
@@ -107,7 +143,9 @@ pub fn read_str(text: &str, name: &str, format: Format, nodes: Option<(&str, &st
         Format::GraphMl => graphml::read(text, &mut b),
         Format::Gexf => gexf::read(text, &mut b),
         Format::Json => {
-            return Err(GraphError::InvalidArgument("JSON is an output format only".into()));
+            return Err(GraphError::InvalidArgument(
+                "JSON is an output format only".into(),
+            ));
         }
     };
     res.map_err(|e| parse_error(name, e))?;

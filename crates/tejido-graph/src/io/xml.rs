@@ -19,7 +19,10 @@ pub(crate) struct Element {
 
 impl Element {
     pub fn attr(&self, key: &str) -> Option<&str> {
-        self.attrs.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
+        self.attrs
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
     }
 
     pub fn children_named<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a Element> + 'a {
@@ -45,17 +48,34 @@ fn local(name: &[u8]) -> String {
 fn element(e: &BytesStart<'_>, line: usize) -> Result<Element, LineError> {
     let mut attrs = Vec::new();
     for a in e.attributes() {
-        let a = a.map_err(|err| LineError { line, message: format!("bad attribute: {err}") })?;
-        let v = a.unescape_value().map_err(|err| LineError { line, message: format!("bad attribute value: {err}") })?;
+        let a = a.map_err(|err| LineError {
+            line,
+            message: format!("bad attribute: {err}"),
+        })?;
+        let v = a.unescape_value().map_err(|err| LineError {
+            line,
+            message: format!("bad attribute value: {err}"),
+        })?;
         attrs.push((local(a.key.as_ref()), v.into_owned()));
     }
-    Ok(Element { name: local(e.name().as_ref()), attrs, children: Vec::new(), text: String::new(), line })
+    Ok(Element {
+        name: local(e.name().as_ref()),
+        attrs,
+        children: Vec::new(),
+        text: String::new(),
+        line,
+    })
 }
 
 /// Parse a document into its root element.
 pub(crate) fn parse(text: &str) -> Result<Element, LineError> {
     let mut starts = vec![0usize];
-    starts.extend(text.bytes().enumerate().filter(|&(_, b)| b == b'\n').map(|(i, _)| i + 1));
+    starts.extend(
+        text.bytes()
+            .enumerate()
+            .filter(|&(_, b)| b == b'\n')
+            .map(|(i, _)| i + 1),
+    );
     let mut reader = Reader::from_str(text);
     let mut stack: Vec<Element> = vec![Element::default()];
     loop {
@@ -80,11 +100,19 @@ pub(crate) fn parse(text: &str) -> Result<Element, LineError> {
                 let done = stack.pop();
                 match (done, stack.last_mut()) {
                     (Some(done), Some(top)) => top.children.push(done),
-                    _ => return Err(LineError { line, message: "unbalanced closing tag".into() }),
+                    _ => {
+                        return Err(LineError {
+                            line,
+                            message: "unbalanced closing tag".into(),
+                        })
+                    }
                 }
             }
             Event::Text(t) => {
-                let s = t.decode().map_err(|err| LineError { line, message: format!("bad text: {err}") })?;
+                let s = t.decode().map_err(|err| LineError {
+                    line,
+                    message: format!("bad text: {err}"),
+                })?;
                 if let Some(top) = stack.last_mut() {
                     top.text.push_str(&s);
                 }
@@ -104,7 +132,10 @@ pub(crate) fn parse(text: &str) -> Result<Element, LineError> {
                     Err(_) => None,
                 };
                 let Some(s) = resolved else {
-                    return Err(LineError { line, message: "unknown entity reference".into() });
+                    return Err(LineError {
+                        line,
+                        message: "unknown entity reference".into(),
+                    });
                 };
                 if let Some(top) = stack.last_mut() {
                     top.text.push_str(&s);
@@ -115,18 +146,25 @@ pub(crate) fn parse(text: &str) -> Result<Element, LineError> {
         }
     }
     if stack.len() != 1 {
-        return Err(LineError { line: starts.len(), message: "unexpected end of document (unclosed element)".into() });
+        return Err(LineError {
+            line: starts.len(),
+            message: "unexpected end of document (unclosed element)".into(),
+        });
     }
     let mut doc = stack.pop().unwrap_or_default();
-    doc.children
-        .pop()
-        .ok_or(LineError { line: 1, message: "empty document".into() })
+    doc.children.pop().ok_or(LineError {
+        line: 1,
+        message: "empty document".into(),
+    })
 }
 
 /// Line of the first non-whitespace byte at or after `pos` (the reader's position is just past
 /// the previous event, often before a newline).
 fn line_after_ws(text: &str, starts: &[usize], pos: usize) -> usize {
-    let skip = text.as_bytes()[pos.min(text.len())..].iter().take_while(|b| b.is_ascii_whitespace()).count();
+    let skip = text.as_bytes()[pos.min(text.len())..]
+        .iter()
+        .take_while(|b| b.is_ascii_whitespace())
+        .count();
     line_of(starts, (pos + skip).min(text.len()))
 }
 

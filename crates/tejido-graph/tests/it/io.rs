@@ -20,8 +20,16 @@ fn edgelist_with_comments_weights_and_duplicates() {
     assert_eq!(g.edge_count(), 3, "a-b given twice is one undirected edge");
     assert!(g.is_weighted());
     let (a, b) = (g.index_of("a").unwrap(), g.index_of("b").unwrap());
-    assert_eq!(g.out_adj().weight_of(a, b), Some(4.0), "the later weight wins, as in NetworkX");
-    assert_eq!(g.degree(g.index_of("c").unwrap()), 3, "a self-loop counts twice");
+    assert_eq!(
+        g.out_adj().weight_of(a, b),
+        Some(4.0),
+        "the later weight wins, as in NetworkX"
+    );
+    assert_eq!(
+        g.degree(g.index_of("c").unwrap()),
+        3,
+        "a self-loop counts twice"
+    );
     let d = io::read_str(text, "t", Format::EdgeList, None, true).unwrap();
     assert_eq!(d.edge_count(), 4, "directed a→b and b→a are two edges");
 }
@@ -44,10 +52,21 @@ fn every_malformed_csv_line_is_reported() {
     let g = io::read_str(ok, "e.csv", Format::Csv, None, false).unwrap();
     assert!(g.index_of("i, j").is_some());
     assert_eq!(g.edge_attrs(1).unwrap()["kind"], "q\"uoted");
-    let err = io::read_str("from,to\n", "e.csv", Format::Csv, Some(("id,x\n,1\nn,2,3\n", "n.csv")), false).unwrap_err();
+    let err = io::read_str(
+        "from,to\n",
+        "e.csv",
+        Format::Csv,
+        Some(("id,x\n,1\nn,2,3\n", "n.csv")),
+        false,
+    )
+    .unwrap_err();
     assert_eq!(lines_of(err), vec![2, 3]);
     let err = io::read_str("a,b\n1,2\n", "e.csv", Format::Csv, None, false).unwrap_err();
-    assert_eq!(lines_of(err), vec![1], "a header without source/target is an error on line 1");
+    assert_eq!(
+        lines_of(err),
+        vec![1],
+        "a header without source/target is an error on line 1"
+    );
 }
 
 #[test]
@@ -55,7 +74,14 @@ fn malformed_xml_is_reported_with_its_line() {
     let text = "<graphml>\n<graph edgedefault=\"undirected\">\n<node id=\"a\"/>\n<edge source=\"a\"/>\n<edge source=\"a\" target=\"b\"><data key=\"weight\">no</data></edge>\n</graph>\n</graphml>\n";
     let err = io::read_str(text, "g.graphml", Format::GraphMl, None, false).unwrap_err();
     assert_eq!(lines_of(err), vec![4, 5]);
-    let err = io::read_str("<graphml>\n<graph>\n</graphml>\n", "g.graphml", Format::GraphMl, None, false).unwrap_err();
+    let err = io::read_str(
+        "<graphml>\n<graph>\n</graphml>\n",
+        "g.graphml",
+        Format::GraphMl,
+        None,
+        false,
+    )
+    .unwrap_err();
     assert!(!lines_of(err).is_empty());
 }
 
@@ -65,9 +91,24 @@ fn same_graph(a: &Graph, b: &Graph) {
     assert_eq!(a.is_directed(), b.is_directed());
     for v in 0..a.node_count() as u32 {
         let w = b.index_of(a.id(v)).expect("same ids");
-        assert_eq!(a.node_attrs(v), b.node_attrs(w), "attributes of {}", a.id(v));
-        let mut na: Vec<(&str, f64)> = a.out_adj().neighbors(v).iter().map(|&u| (a.id(u), a.out_adj().weight_of(v, u).unwrap())).collect();
-        let mut nb: Vec<(&str, f64)> = b.out_adj().neighbors(w).iter().map(|&u| (b.id(u), b.out_adj().weight_of(w, u).unwrap())).collect();
+        assert_eq!(
+            a.node_attrs(v),
+            b.node_attrs(w),
+            "attributes of {}",
+            a.id(v)
+        );
+        let mut na: Vec<(&str, f64)> = a
+            .out_adj()
+            .neighbors(v)
+            .iter()
+            .map(|&u| (a.id(u), a.out_adj().weight_of(v, u).unwrap()))
+            .collect();
+        let mut nb: Vec<(&str, f64)> = b
+            .out_adj()
+            .neighbors(w)
+            .iter()
+            .map(|&u| (b.id(u), b.out_adj().weight_of(w, u).unwrap()))
+            .collect();
         na.sort_by(|x, y| x.0.cmp(y.0));
         nb.sort_by(|x, y| x.0.cmp(y.0));
         assert_eq!(na, nb, "neighbors of {}", a.id(v));
@@ -95,7 +136,14 @@ fn every_format_round_trips() {
         if name != "davis_women" {
             let mut buf = Vec::new();
             io::write(&g, Format::EdgeList, &mut buf).unwrap();
-            let back = io::read_str(std::str::from_utf8(&buf).unwrap(), "x", Format::EdgeList, None, g.is_directed()).unwrap();
+            let back = io::read_str(
+                std::str::from_utf8(&buf).unwrap(),
+                "x",
+                Format::EdgeList,
+                None,
+                g.is_directed(),
+            )
+            .unwrap();
             assert_eq!(back.edge_count(), g.edge_count());
         }
         let mut buf = Vec::new();
@@ -116,11 +164,30 @@ fn reads_graphml_and_gexf_written_by_networkx() {
         assert_eq!(g.node_count(), want.node_count(), "{file}");
         assert_eq!(g.edge_count(), want.edge_count(), "{file}");
         for &(s, t, w) in want.edges() {
-            let (a, b) = (g.index_of(want.id(s)).unwrap(), g.index_of(want.id(t)).unwrap());
-            assert_eq!(g.out_adj().weight_of(a, b), Some(w), "{file}: edge {}-{}", want.id(s), want.id(t));
+            let (a, b) = (
+                g.index_of(want.id(s)).unwrap(),
+                g.index_of(want.id(t)).unwrap(),
+            );
+            assert_eq!(
+                g.out_adj().weight_of(a, b),
+                Some(w),
+                "{file}: edge {}-{}",
+                want.id(s),
+                want.id(t)
+            );
         }
-        assert_eq!(g.node_attr(g.index_of("0").unwrap(), "club"), Some("Mr. Hi"), "{file}");
+        assert_eq!(
+            g.node_attr(g.index_of("0").unwrap(), "club"),
+            Some("Mr. Hi"),
+            "{file}"
+        );
     }
-    let d = io::read_path(&std::path::Path::new(dir).join("directed.graphml"), Format::Auto, None, false).unwrap();
+    let d = io::read_path(
+        &std::path::Path::new(dir).join("directed.graphml"),
+        Format::Auto,
+        None,
+        false,
+    )
+    .unwrap();
     assert!(d.is_directed(), "edgedefault=directed is honoured");
 }

@@ -37,7 +37,13 @@ fn bfs(g: &Graph, s: u32) -> Vec<Option<u32>> {
 }
 
 fn arb_graph() -> impl Strategy<Value = (usize, Vec<(usize, usize)>, bool)> {
-    (3usize..40).prop_flat_map(|n| (Just(n), prop::collection::vec((0..n, 0..n), 0..(3 * n)), any::<bool>()))
+    (3usize..40).prop_flat_map(|n| {
+        (
+            Just(n),
+            prop::collection::vec((0..n, 0..n), 0..(3 * n)),
+            any::<bool>(),
+        )
+    })
 }
 
 proptest! {
@@ -127,7 +133,9 @@ proptest! {
 
 #[test]
 fn sampled_betweenness_with_all_pivots_is_exact_and_with_fewer_is_close() {
-    let edges: Vec<(usize, usize)> = (0..200).flat_map(|i| [(i, (i * 7 + 3) % 200), (i, (i + 1) % 200)]).collect();
+    let edges: Vec<(usize, usize)> = (0..200)
+        .flat_map(|i| [(i, (i * 7 + 3) % 200), (i, (i + 1) % 200)])
+        .collect();
     let order: Vec<usize> = (0..200).collect();
     let g = build(200, &edges, false, &order);
     let exact = centrality::betweenness(&g, None, &Progress::hidden());
@@ -137,7 +145,10 @@ fn sampled_betweenness_with_all_pivots_is_exact_and_with_fewer_is_close() {
     }
     let est = centrality::betweenness(&g, Some((150, 1)), &Progress::hidden());
     let (se, ss): (f64, f64) = (exact.iter().sum(), est.iter().sum());
-    assert!((se - ss).abs() / se < 0.1, "sampled total {ss} vs exact {se}");
+    assert!(
+        (se - ss).abs() / se < 0.1,
+        "sampled total {ss} vs exact {se}"
+    );
     let again = centrality::betweenness(&g, Some((150, 1)), &Progress::hidden());
     for (a, b) in est.iter().zip(&again) {
         assert!((a - b).abs() < 1e-12, "same seed, same pivots");

@@ -5,7 +5,14 @@ use serde_json::Value;
 use tejido_graph::io::{self, Format};
 use tejido_graph::Graph;
 
-pub const FIXTURES: [&str; 6] = ["karate", "florentine", "lesmis", "davis_women", "directed", "disconnected"];
+pub const FIXTURES: [&str; 6] = [
+    "karate",
+    "florentine",
+    "lesmis",
+    "davis_women",
+    "directed",
+    "disconnected",
+];
 
 pub fn load(name: &str) -> Value {
     let path = format!("{}/fixtures/{name}.json", env!("CARGO_MANIFEST_DIR"));
@@ -41,10 +48,18 @@ pub fn as_csv(fx: &Value) -> (String, String) {
         ncsv.push('\n');
     }
     let weighted = fx["weighted"].as_bool().unwrap();
-    let mut ecsv = String::from(if weighted { "source,target,weight\n" } else { "source,target\n" });
+    let mut ecsv = String::from(if weighted {
+        "source,target,weight\n"
+    } else {
+        "source,target\n"
+    });
     for e in fx["edges"].as_array().unwrap() {
         let e = e.as_array().unwrap();
-        ecsv.push_str(&format!("{},{}", q(e[0].as_str().unwrap()), q(e[1].as_str().unwrap())));
+        ecsv.push_str(&format!(
+            "{},{}",
+            q(e[0].as_str().unwrap()),
+            q(e[1].as_str().unwrap())
+        ));
         if weighted {
             ecsv.push_str(&format!(",{}", e[2].as_f64().unwrap()));
         }
@@ -56,13 +71,23 @@ pub fn as_csv(fx: &Value) -> (String, String) {
 pub fn graph(fx: &Value) -> Graph {
     let (ncsv, ecsv) = as_csv(fx);
     let directed = fx["directed"].as_bool().unwrap();
-    io::read_str(&ecsv, "edges.csv", Format::Csv, Some((&ncsv, "nodes.csv")), directed).unwrap()
+    io::read_str(
+        &ecsv,
+        "edges.csv",
+        Format::Csv,
+        Some((&ncsv, "nodes.csv")),
+        directed,
+    )
+    .unwrap()
 }
 
 /// Assert two floats agree; `None` (JSON null) stands for NaN.
 pub fn close(what: &str, got: f64, want: Option<f64>, tol: f64) {
     match want {
         None => assert!(got.is_nan(), "{what}: expected NaN/null, got {got}"),
-        Some(w) => assert!((got - w).abs() <= tol, "{what}: got {got}, NetworkX {w} (tolerance {tol})"),
+        Some(w) => assert!(
+            (got - w).abs() <= tol,
+            "{what}: got {got}, NetworkX {w} (tolerance {tol})"
+        ),
     }
 }

@@ -497,7 +497,7 @@ async fn accept_invitation(
     Ok(r)
 }
 
-async fn new_person(tx: &mut tejido_db::Tx, name: &str, email: &str) -> AppResult<i64> {
+pub async fn new_person(tx: &mut tejido_db::Tx, name: &str, email: &str) -> AppResult<i64> {
     let input = tejido_core::directory::PersonInput {
         full_name: name.to_owned(),
         email: Some(email.to_owned()),

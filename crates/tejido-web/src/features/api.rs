@@ -110,17 +110,7 @@ async fn org_create(
 ) -> AppResult<Response> {
     require_directory_edit(&s, &c).await?;
     let input = form.parse().map_err(AppError::Validation)?;
-    let mut tx = s.db.begin().await?;
-    let id = tejido_db::directory::insert_organization(&mut tx, &input).await?;
-    tejido_db::audit::record(
-        &mut tx,
-        c.user_id(),
-        "organization-created",
-        Some(&id.to_string()),
-        Some(&input.name),
-    )
-    .await?;
-    tx.commit().await?;
+    let id = super::directory::save_organization(&s, c.user_id(), None, &input).await?;
     let o = tejido_db::directory::organization(&s.db, id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -138,17 +128,7 @@ async fn org_update(
         .await?
         .ok_or(AppError::NotFound)?;
     let input = form.parse().map_err(AppError::Validation)?;
-    let mut tx = s.db.begin().await?;
-    tejido_db::directory::update_organization(&mut tx, id, &input).await?;
-    tejido_db::audit::record(
-        &mut tx,
-        c.user_id(),
-        "organization-updated",
-        Some(&id.to_string()),
-        Some(&input.name),
-    )
-    .await?;
-    tx.commit().await?;
+    super::directory::save_organization(&s, c.user_id(), Some(id), &input).await?;
     Ok(Json(json!(
         tejido_db::directory::organization(&s.db, id).await?
     )))
@@ -196,20 +176,9 @@ async fn checked_person(
     s: &AppState,
     form: &PersonForm,
 ) -> AppResult<tejido_core::directory::PersonInput> {
-    let input = form.parse().map_err(AppError::Validation)?;
-    if let Some(oid) = input.organization_id {
-        if tejido_db::directory::organization(&s.db, oid)
-            .await?
-            .filter(|o| o.archived_at.is_none())
-            .is_none()
-        {
-            return Err(AppError::Validation(tejido_core::FieldErrors::single(
-                "organization_id",
-                "error-invalid-choice",
-            )));
-        }
-    }
-    Ok(input)
+    super::directory::parse_person(s, form)
+        .await?
+        .map_err(AppError::Validation)
 }
 
 async fn person_create(
@@ -219,17 +188,7 @@ async fn person_create(
 ) -> AppResult<Response> {
     require_directory_edit(&s, &c).await?;
     let input = checked_person(&s, &form).await?;
-    let mut tx = s.db.begin().await?;
-    let id = tejido_db::directory::insert_person(&mut tx, &input).await?;
-    tejido_db::audit::record(
-        &mut tx,
-        c.user_id(),
-        "person-created",
-        Some(&id.to_string()),
-        None,
-    )
-    .await?;
-    tx.commit().await?;
+    let id = super::directory::save_person(&s, c.user_id(), None, &input).await?;
     let p = tejido_db::directory::person(&s.db, id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -247,17 +206,7 @@ async fn person_update(
         .await?
         .ok_or(AppError::NotFound)?;
     let input = checked_person(&s, &form).await?;
-    let mut tx = s.db.begin().await?;
-    tejido_db::directory::update_person(&mut tx, id, &input).await?;
-    tejido_db::audit::record(
-        &mut tx,
-        c.user_id(),
-        "person-updated",
-        Some(&id.to_string()),
-        None,
-    )
-    .await?;
-    tx.commit().await?;
+    super::directory::save_person(&s, c.user_id(), Some(id), &input).await?;
     let p = tejido_db::directory::person(&s.db, id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -322,15 +271,7 @@ async fn community_create(
     let u = c.require_user()?.clone();
     require_directory_edit(&s, &c).await?;
     let input = form.parse().map_err(AppError::Validation)?;
-    let Some(pid) = u.person_id else {
-        return Err(AppError::BadRequest("account without a person"));
-    };
-    let mut tx = s.db.begin().await?;
-    let (id, slug) = tejido_db::communities::insert(&mut tx, &input, Some(u.id)).await?;
-    tejido_db::communities::add_person(&mut tx, id, pid, Some(u.id)).await?;
-    tejido_db::communities::assign_role(&mut tx, id, pid, Role::Convener, Some(u.id)).await?;
-    tejido_db::audit::record(&mut tx, Some(u.id), "community-created", Some(&slug), None).await?;
-    tx.commit().await?;
+    let (id, _) = super::communities::create_community(&s, &u, &input).await?;
     let m = tejido_db::communities::by_id(&s.db, id)
         .await?
         .ok_or(AppError::NotFound)?;

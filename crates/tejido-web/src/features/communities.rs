@@ -190,22 +190,23 @@ async fn create(
         Err(e) => return Ok(html_invalid(&form_page(c, None, form, e))),
     };
     let u = c.require_user()?;
+    let (_, slug) = create_community(&s, u, &input).await?;
+    Ok(redirect(&format!("/c/{slug}")))
+}
+
+/// Creates a community; its creator convenes it, as a member (a person record is made for an
+/// account that has none). Shared by the page and the API.
+pub async fn create_community(
+    s: &AppState,
+    u: &tejido_db::accounts::User,
+    input: &tejido_core::communities::CommunityInput,
+) -> AppResult<(i64, String)> {
     let mut tx = s.db.begin().await?;
-    let (id, slug) = store::insert(&mut tx, &input, Some(u.id)).await?;
-    // The creator convenes the community, as a member.
+    let (id, slug) = store::insert(&mut tx, input, Some(u.id)).await?;
     let pid = match u.person_id {
         Some(p) => p,
         None => {
-            let p = tejido_core::directory::PersonInput {
-                full_name: u.display_name.clone(),
-                email: Some(u.email.clone()),
-                organization_id: None,
-                position_level: None,
-                position_title: None,
-                youth: None,
-                gender: None,
-            };
-            let pid = tejido_db::directory::insert_person(&mut tx, &p).await?;
+            let pid = super::accounts::new_person(&mut tx, &u.display_name, &u.email).await?;
             tejido_db::accounts::set_person(&mut tx, u.id, pid).await?;
             pid
         }
@@ -214,7 +215,7 @@ async fn create(
     store::assign_role(&mut tx, id, pid, Role::Convener, Some(u.id)).await?;
     tejido_db::audit::record(&mut tx, Some(u.id), "community-created", Some(&slug), None).await?;
     tx.commit().await?;
-    Ok(redirect(&format!("/c/{slug}")))
+    Ok((id, slug))
 }
 
 // ---- home page and profile -------------------------------------------------------------------------
@@ -512,9 +513,30 @@ async fn add_person(
     Ok(redirect(&format!("/c/{slug}/members")))
 }
 
-/// Refuses a change that would leave the community with nobody able to manage it.
-async fn keep_a_manager(tx: &mut tejido_db::Tx, community_id: i64) -> AppResult<bool> {
-    Ok(store::count_managers(tx, community_id).await? > 0)
+/// Commits a membership or role change with its audit entry — unless it would leave the community
+/// with nobody able to manage it, in which case nothing is written and the page says why.
+async fn commit_keeping_a_manager(
+    s: &AppState,
+    c: Ctx,
+    l: Loaded,
+    mut tx: tejido_db::Tx,
+    action: &str,
+    detail: &str,
+) -> AppResult<Response> {
+    if store::count_managers(&mut tx, l.community.id).await? == 0 {
+        drop(tx);
+        let extra = Extra {
+            notice: Some("error-last-manager"),
+            ..Default::default()
+        };
+        return Ok(html_invalid(
+            &members_page(s, c, l, MembersQuery::default(), extra).await?,
+        ));
+    }
+    let slug = l.community.slug.clone();
+    tejido_db::audit::record(&mut tx, c.user_id(), action, Some(&slug), Some(detail)).await?;
+    tx.commit().await?;
+    Ok(redirect(&format!("/c/{slug}/members")))
 }
 
 async fn remove_person(
@@ -527,27 +549,8 @@ async fn remove_person(
     if !store::remove_person(&mut tx, l.community.id, pid).await? {
         return Err(AppError::NotFound);
     }
-    if !keep_a_manager(&mut tx, l.community.id).await? {
-        drop(tx);
-        let extra = Extra {
-            notice: Some("error-last-manager"),
-            ..Default::default()
-        };
-        let l = load(&s, &c, &slug).await?;
-        return Ok(html_invalid(
-            &members_page(&s, c, l, MembersQuery::default(), extra).await?,
-        ));
-    }
-    tejido_db::audit::record(
-        &mut tx,
-        c.user_id(),
-        "community-person-removed",
-        Some(&slug),
-        Some(&pid.to_string()),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(redirect(&format!("/c/{slug}/members")))
+    let detail = pid.to_string();
+    commit_keeping_a_manager(&s, c, l, tx, "community-person-removed", &detail).await
 }
 
 async fn assign_role(
@@ -591,27 +594,8 @@ async fn end_role(
     if !store::end_role(&mut tx, l.community.id, pid, role).await? {
         return Err(AppError::NotFound);
     }
-    if !keep_a_manager(&mut tx, l.community.id).await? {
-        drop(tx);
-        let extra = Extra {
-            notice: Some("error-last-manager"),
-            ..Default::default()
-        };
-        let l = load(&s, &c, &slug).await?;
-        return Ok(html_invalid(
-            &members_page(&s, c, l, MembersQuery::default(), extra).await?,
-        ));
-    }
-    tejido_db::audit::record(
-        &mut tx,
-        c.user_id(),
-        "role-ended",
-        Some(&slug),
-        Some(&format!("{pid}:{role}")),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(redirect(&format!("/c/{slug}/members")))
+    let detail = format!("{pid}:{role}");
+    commit_keeping_a_manager(&s, c, l, tx, "role-ended", &detail).await
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -9,7 +9,9 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use serde::Deserialize;
-use tejido_core::directory::{OrgKind, OrganizationForm, PersonForm, PositionLevel, STATES};
+use tejido_core::directory::{
+    OrgKind, OrganizationForm, OrganizationInput, PersonForm, PersonInput, PositionLevel, STATES,
+};
 use tejido_core::page::Page;
 use tejido_core::FieldErrors;
 use tejido_db::directory::{self as store, OrgFilter, Organization, Person, PersonFilter};
@@ -89,6 +91,92 @@ pub fn state_name(code: &Option<String>) -> String {
         .and_then(tejido_core::directory::state_name)
         .unwrap_or("")
         .to_owned()
+}
+
+// ---- use cases shared with the API ---------------------------------------------------------------
+
+/// Creates (`id` None) or updates an organization, with its audit entry, in one transaction.
+pub async fn save_organization(
+    s: &AppState,
+    actor: Option<i64>,
+    id: Option<i64>,
+    input: &OrganizationInput,
+) -> AppResult<i64> {
+    let mut tx = s.db.begin().await?;
+    let (id, action) = match id {
+        None => (
+            store::insert_organization(&mut tx, input).await?,
+            "organization-created",
+        ),
+        Some(id) => {
+            store::update_organization(&mut tx, id, input).await?;
+            (id, "organization-updated")
+        }
+    };
+    tejido_db::audit::record(
+        &mut tx,
+        actor,
+        action,
+        Some(&id.to_string()),
+        Some(&input.name),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Creates (`id` None) or updates a person, with its audit entry, in one transaction.
+pub async fn save_person(
+    s: &AppState,
+    actor: Option<i64>,
+    id: Option<i64>,
+    input: &PersonInput,
+) -> AppResult<i64> {
+    let mut tx = s.db.begin().await?;
+    let (id, action) = match id {
+        None => (
+            store::insert_person(&mut tx, input).await?,
+            "person-created",
+        ),
+        Some(id) => {
+            store::update_person(&mut tx, id, input).await?;
+            (id, "person-updated")
+        }
+    };
+    tejido_db::audit::record(&mut tx, actor, action, Some(&id.to_string()), None).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+#[derive(Clone, Copy)]
+enum Entry {
+    Organization,
+    Person,
+}
+
+/// Archives or restores a directory entry; history that points at it stays intact.
+async fn set_archived(
+    s: &AppState,
+    c: &Ctx,
+    entry: Entry,
+    id: i64,
+    archived: bool,
+) -> AppResult<()> {
+    let mut tx = s.db.begin().await?;
+    let kind = match entry {
+        Entry::Organization => {
+            store::set_organization_archived(&mut tx, id, archived).await?;
+            "organization"
+        }
+        Entry::Person => {
+            store::set_person_archived(&mut tx, id, archived).await?;
+            "person"
+        }
+    };
+    let action = format!("{kind}-{}", if archived { "archived" } else { "restored" });
+    tejido_db::audit::record(&mut tx, c.user_id(), &action, Some(&id.to_string()), None).await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 // ---- organizations ---------------------------------------------------------------------------
@@ -191,22 +279,13 @@ async fn org_create(
     Form(form): Form<OrganizationForm>,
 ) -> AppResult<Response> {
     require_edit(&s, &c).await?;
-    let input = match form.parse() {
-        Ok(i) => i,
-        Err(e) => return Ok(html_invalid(&org_form_page(c, None, form, e))),
-    };
-    let mut tx = s.db.begin().await?;
-    let id = store::insert_organization(&mut tx, &input).await?;
-    tejido_db::audit::record(
-        &mut tx,
-        c.user_id(),
-        "organization-created",
-        Some(&id.to_string()),
-        Some(&input.name),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(redirect(&format!("/directory/organizations/{id}")))
+    match form.parse() {
+        Ok(input) => {
+            let id = save_organization(&s, c.user_id(), None, &input).await?;
+            Ok(redirect(&format!("/directory/organizations/{id}")))
+        }
+        Err(e) => Ok(html_invalid(&org_form_page(c, None, form, e))),
+    }
 }
 
 async fn load_org(s: &AppState, id: i64) -> AppResult<Organization> {
@@ -238,12 +317,10 @@ async fn org_show(State(s): State<AppState>, c: Ctx, Path(id): Path<i64>) -> App
     )
     .await?;
     // Only the communities this viewer may see: a private one's name is not shown to outsiders.
-    let mut communities = Vec::new();
-    for m in tejido_db::communities::of_organization(&s.db, id, 50).await? {
-        if super::communities::load(&s, &c, &m.0).await.is_ok() {
-            communities.push(m);
-        }
-    }
+    let viewer = c.require_user()?;
+    let communities =
+        tejido_db::communities::of_organization(&s.db, id, viewer.person_id, viewer.is_admin, 50)
+            .await?;
     let can_edit = can_edit(&s, &c).await?;
     Ok(html(&OrgShow {
         c,
@@ -280,22 +357,13 @@ async fn org_update(
 ) -> AppResult<Response> {
     require_edit(&s, &c).await?;
     load_org(&s, id).await?;
-    let input = match form.parse() {
-        Ok(i) => i,
-        Err(e) => return Ok(html_invalid(&org_form_page(c, Some(id), form, e))),
-    };
-    let mut tx = s.db.begin().await?;
-    store::update_organization(&mut tx, id, &input).await?;
-    tejido_db::audit::record(
-        &mut tx,
-        c.user_id(),
-        "organization-updated",
-        Some(&id.to_string()),
-        Some(&input.name),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(redirect(&format!("/directory/organizations/{id}")))
+    match form.parse() {
+        Ok(input) => {
+            save_organization(&s, c.user_id(), Some(id), &input).await?;
+            Ok(redirect(&format!("/directory/organizations/{id}")))
+        }
+        Err(e) => Ok(html_invalid(&org_form_page(c, Some(id), form, e))),
+    }
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -313,16 +381,7 @@ async fn org_archive(
 ) -> AppResult<Response> {
     c.require_admin()?;
     load_org(&s, id).await?;
-    let archived = f.archived != "0";
-    let mut tx = s.db.begin().await?;
-    store::set_organization_archived(&mut tx, id, archived).await?;
-    let action = if archived {
-        "organization-archived"
-    } else {
-        "organization-restored"
-    };
-    tejido_db::audit::record(&mut tx, c.user_id(), action, Some(&id.to_string()), None).await?;
-    tx.commit().await?;
+    set_archived(&s, &c, Entry::Organization, id, f.archived != "0").await?;
     Ok(redirect(&format!("/directory/organizations/{id}")))
 }
 
@@ -422,21 +481,28 @@ async fn person_new(
 }
 
 /// The organization must exist and not be archived.
-async fn check_org(
+/// Parses a person form and checks its organization exists and is not archived.
+pub async fn parse_person(
     s: &AppState,
-    input: &tejido_core::directory::PersonInput,
-    e: &mut FieldErrors,
-) -> AppResult<()> {
+    form: &PersonForm,
+) -> AppResult<Result<PersonInput, FieldErrors>> {
+    let input = match form.parse() {
+        Ok(i) => i,
+        Err(e) => return Ok(Err(e)),
+    };
     if let Some(oid) = input.organization_id {
         if store::organization(&s.db, oid)
             .await?
             .filter(|o| o.archived_at.is_none())
             .is_none()
         {
-            e.add("organization_id", "error-invalid-choice");
+            return Ok(Err(FieldErrors::single(
+                "organization_id",
+                "error-invalid-choice",
+            )));
         }
     }
-    Ok(())
+    Ok(Ok(input))
 }
 
 async fn person_create(
@@ -445,32 +511,13 @@ async fn person_create(
     Form(form): Form<PersonForm>,
 ) -> AppResult<Response> {
     require_edit(&s, &c).await?;
-    let mut errors = FieldErrors::new();
-    let input = form.parse();
-    if let Ok(i) = &input {
-        check_org(&s, i, &mut errors).await?;
-    }
-    let input = match input {
-        Ok(i) if errors.is_empty() => i,
-        Ok(_) => {
-            return Ok(html_invalid(
-                &person_form_page(&s, c, None, form, errors).await?,
-            ))
+    match parse_person(&s, &form).await? {
+        Ok(input) => {
+            let id = save_person(&s, c.user_id(), None, &input).await?;
+            Ok(redirect(&format!("/directory/people/{id}")))
         }
-        Err(e) => return Ok(html_invalid(&person_form_page(&s, c, None, form, e).await?)),
-    };
-    let mut tx = s.db.begin().await?;
-    let id = store::insert_person(&mut tx, &input).await?;
-    tejido_db::audit::record(
-        &mut tx,
-        c.user_id(),
-        "person-created",
-        Some(&id.to_string()),
-        None,
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(redirect(&format!("/directory/people/{id}")))
+        Err(e) => Ok(html_invalid(&person_form_page(&s, c, None, form, e).await?)),
+    }
 }
 
 async fn load_person(s: &AppState, id: i64) -> AppResult<Person> {
@@ -536,36 +583,15 @@ async fn person_update(
 ) -> AppResult<Response> {
     require_edit(&s, &c).await?;
     load_person(&s, id).await?;
-    let mut errors = FieldErrors::new();
-    let parsed = form.parse();
-    if let Ok(i) = &parsed {
-        check_org(&s, i, &mut errors).await?;
+    match parse_person(&s, &form).await? {
+        Ok(input) => {
+            save_person(&s, c.user_id(), Some(id), &input).await?;
+            Ok(redirect(&format!("/directory/people/{id}")))
+        }
+        Err(e) => Ok(html_invalid(
+            &person_form_page(&s, c, Some(id), form, e).await?,
+        )),
     }
-    let input = match parsed {
-        Ok(i) if errors.is_empty() => i,
-        Ok(_) => {
-            return Ok(html_invalid(
-                &person_form_page(&s, c, Some(id), form, errors).await?,
-            ))
-        }
-        Err(e) => {
-            return Ok(html_invalid(
-                &person_form_page(&s, c, Some(id), form, e).await?,
-            ))
-        }
-    };
-    let mut tx = s.db.begin().await?;
-    store::update_person(&mut tx, id, &input).await?;
-    tejido_db::audit::record(
-        &mut tx,
-        c.user_id(),
-        "person-updated",
-        Some(&id.to_string()),
-        None,
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(redirect(&format!("/directory/people/{id}")))
 }
 
 async fn person_archive(
@@ -576,15 +602,6 @@ async fn person_archive(
 ) -> AppResult<Response> {
     c.require_admin()?;
     load_person(&s, id).await?;
-    let archived = f.archived != "0";
-    let mut tx = s.db.begin().await?;
-    store::set_person_archived(&mut tx, id, archived).await?;
-    let action = if archived {
-        "person-archived"
-    } else {
-        "person-restored"
-    };
-    tejido_db::audit::record(&mut tx, c.user_id(), action, Some(&id.to_string()), None).await?;
-    tx.commit().await?;
+    set_archived(&s, &c, Entry::Person, id, f.archived != "0").await?;
     Ok(redirect(&format!("/directory/people/{id}")))
 }

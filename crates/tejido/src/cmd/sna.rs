@@ -133,6 +133,7 @@ pub fn run(args: SnaArgs) -> anyhow::Result<()> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use clap::{CommandFactory, Parser};
 
