@@ -39,6 +39,14 @@ const SIGNED_IN_PAGES = [
   '/directory/people',
   '/account',
   '/admin',
+  '/communities/new',
+  '/c/justicia-penal-y-mediacion-en-oaxaca/members',
+  '/c/justicia-penal-y-mediacion-en-oaxaca/members?history=1&find=oaxaca',
+  '/c/justicia-penal-y-mediacion-en-oaxaca/edit',
+  '/directory/organizations/1',
+  '/directory/organizations/new',
+  '/directory/people/1',
+  '/directory/people/new',
 ];
 const SIGNED_OUT_PAGES = ['/login', '/password/forgot'];
 
