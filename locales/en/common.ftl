@@ -99,3 +99,5 @@ error-validation = Some data is not valid.
 error-validation-title = Invalid data
 error-internal = Something failed on our side. Nothing you saved was lost; try again in a moment.
 error-internal-title = Server error
+error-date = Enter a valid date (year-month-day).
+error-count = Enter a whole number between 0 and 100,000.

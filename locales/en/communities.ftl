@@ -50,3 +50,7 @@ invite-submit = Send invitation
 invite-pending = Pending invitations
 invite-sent = Invitation sent.
 invite-link-once = You can also share this link directly (for example by message); it is shown only this once:
+community-governance = Governance
+community-charter = Charter
+community-decisions = Decisions
+community-rotation = Roles and rotation

@@ -99,3 +99,5 @@ error-validation = Algunos datos no son válidos.
 error-validation-title = Datos no válidos
 error-internal = Algo falló de nuestro lado. No se perdió nada de lo guardado; inténtalo de nuevo en un momento.
 error-internal-title = Error del servidor
+error-date = Escribe una fecha válida (año-mes-día).
+error-count = Escribe un número entero entre 0 y 100,000.

@@ -50,3 +50,7 @@ invite-submit = Enviar invitación
 invite-pending = Invitaciones pendientes
 invite-sent = Invitación enviada.
 invite-link-once = También puedes compartir este enlace directamente (por ejemplo por mensaje); solo se muestra esta vez:
+community-governance = Gobernanza
+community-charter = Carta
+community-decisions = Acuerdos
+community-rotation = Roles y rotación

@@ -4,9 +4,13 @@
 //! knows about HTTP or SQL.
 
 pub mod accounts;
+pub mod charter;
 pub mod communities;
+pub mod decisions;
 pub mod directory;
+pub mod governance;
 pub mod page;
+pub mod rotation;
 pub mod text;
 pub mod validate;
 

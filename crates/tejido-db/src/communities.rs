@@ -568,4 +568,8 @@ impl Community {
     pub fn members_url(&self) -> String {
         format!("/c/{}/members", self.slug)
     }
+    /// The URL of one of the community's sections, e.g. `section_url("charter")`.
+    pub fn section_url(&self, section: &str) -> String {
+        format!("/c/{}/{section}", self.slug)
+    }
 }

@@ -6,10 +6,14 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod charter;
 pub mod communities;
+pub mod decisions;
 pub mod directory;
+pub mod governance;
 pub mod migrate;
 pub mod outbox;
+pub mod rotation;
 pub mod settings;
 
 use std::str::FromStr;

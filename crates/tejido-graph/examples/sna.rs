@@ -48,6 +48,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
     }
     let input = input.ok_or("--input is required")?;
+    // Start the worker threads before any timing, as Python's imports are outside igraph's and
+    // NetworkX's timings.
+    rayon::broadcast(|_| ());
     let t = Instant::now();
     let graph = io::read_path(&input, format, nodes.as_deref(), directed)?;
     let load = t.elapsed().as_secs_f64();

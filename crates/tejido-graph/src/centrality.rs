@@ -101,7 +101,7 @@ impl Brandes {
             ],
             coef: vec![0.0; size],
             order: vec![0; n],
-            succ: vec![0; arcs],
+            succ: vec![0; arcs + 1],
             succ_off: vec![0; n + 1],
             bc: vec![0.0; size],
         }
@@ -135,22 +135,22 @@ impl Brandes {
                 dist: dv,
             } = visit[v & mask];
             let next = dv + 1;
+            // Whether a neighbor lies one level further out is a coin flip for the branch
+            // predictor, so the DAG edge is recorded without a branch (the cursor advances by
+            // the comparison) and path counts are pushed along the recorded edges afterwards.
+            let start = ns;
             for &w in &targets[offsets[v] as usize..offsets[v + 1] as usize] {
                 let node = &mut visit[w as usize & mask];
                 if node.dist == UNSEEN {
-                    *node = Visit {
-                        sigma: sv,
-                        dist: next,
-                    };
+                    node.dist = next;
                     order[tail] = w;
                     tail += 1;
-                    succ[ns] = w;
-                    ns += 1;
-                } else if node.dist == next {
-                    node.sigma += sv;
-                    succ[ns] = w;
-                    ns += 1;
                 }
+                succ[ns] = w;
+                ns += usize::from(node.dist == next);
+            }
+            for &w in &succ[start..ns] {
+                visit[w as usize & mask].sigma += sv;
             }
         }
         succ_off[tail] = ns as u32;
@@ -179,7 +179,10 @@ impl Brandes {
             coef[w] = (1.0 + delta) / sw;
         }
         for &w in &order[..tail] {
-            visit[w as usize & mask].dist = UNSEEN;
+            visit[w as usize & mask] = Visit {
+                sigma: 0.0,
+                dist: UNSEEN,
+            };
         }
     }
 }

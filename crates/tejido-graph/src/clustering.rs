@@ -8,46 +8,60 @@ use crate::progress::Progress;
 
 /// For each node of an undirected adjacency: (twice the number of triangles through it, its
 /// degree without self-loops).
+///
+/// Each triangle is found once: edges are oriented from lower to higher (degree, id) rank, and
+/// for every node u and forward neighbor v the forward neighbors of v that are also forward
+/// neighbors of u close a triangle. Hubs then have short forward lists, which keeps the work
+/// near O(m·√m) instead of Σ deg².
 pub fn triangle_counts(adj: &Csr) -> Vec<(u64, u64)> {
     let n = adj.offsets_len();
+    let deg: Vec<u32> = (0..n as u32)
+        .map(|v| adj.neighbors(v).iter().filter(|&&u| u != v).count() as u32)
+        .collect();
+    let higher = |u: u32, v: u32| (deg[v as usize], v) > (deg[u as usize], u);
+    let mut off = Vec::with_capacity(n + 1);
+    off.push(0usize);
+    let mut fwd: Vec<u32> = Vec::with_capacity(adj.entries() / 2 + 1);
+    for u in 0..n as u32 {
+        fwd.extend(adj.neighbors(u).iter().copied().filter(|&v| higher(u, v)));
+        off.push(fwd.len());
+    }
     let nodes: Vec<u32> = (0..n as u32).collect();
-    let chunk = 256;
     let parts = per_worker(
         &nodes,
-        chunk,
-        || (vec![u32::MAX; n], Vec::<(u32, u64, u64)>::new()),
-        |(mark, out), &v| {
-            let mut d = 0u64;
-            for &u in adj.neighbors(v) {
-                if u != v {
-                    mark[u as usize] = v;
-                    d += 1;
-                }
+        512,
+        || (vec![u32::MAX; n], vec![0u64; n]),
+        |(mark, tri), &u| {
+            let fu = &fwd[off[u as usize]..off[u as usize + 1]];
+            if fu.len() < 2 {
+                return;
             }
-            let mut cnt = 0u64;
-            if d >= 2 {
-                for &u in adj.neighbors(v) {
-                    if u == v {
-                        continue;
-                    }
-                    for &w in adj.neighbors(u) {
-                        if w != u && mark[w as usize] == v {
-                            cnt += 1;
-                        }
+            for &v in fu {
+                mark[v as usize] = u;
+            }
+            for &v in fu {
+                for &w in &fwd[off[v as usize]..off[v as usize + 1]] {
+                    if mark[w as usize] == u {
+                        tri[u as usize] += 1;
+                        tri[v as usize] += 1;
+                        tri[w as usize] += 1;
                     }
                 }
             }
-            out.push((v, cnt, d));
         },
         &Progress::hidden(),
     );
-    let mut res = vec![(0, 0); n];
-    for (_, out) in parts {
-        for (v, c, d) in out {
-            res[v as usize] = (c, d);
+    let mut total = vec![0u64; n];
+    for (_, tri) in parts {
+        for (t, x) in total.iter_mut().zip(tri) {
+            *t += x;
         }
     }
-    res
+    total
+        .into_iter()
+        .zip(deg)
+        .map(|(t, d)| (2 * t, u64::from(d)))
+        .collect()
 }
 
 /// `nx.clustering(G)` for every node.

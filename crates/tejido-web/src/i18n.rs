@@ -12,7 +12,16 @@ use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
 use tejido_core::accounts::Locale;
 
 /// The catalog files, in the same order for every language.
-pub const FILES: [&str; 5] = ["common", "accounts", "directory", "communities", "admin"];
+pub const FILES: [&str; 8] = [
+    "common",
+    "accounts",
+    "directory",
+    "communities",
+    "admin",
+    "governance",
+    "charter",
+    "rotation",
+];
 
 macro_rules! catalog {
     ($lang:literal) => {
@@ -22,12 +31,15 @@ macro_rules! catalog {
             include_str!(concat!("../../../locales/", $lang, "/directory.ftl")),
             include_str!(concat!("../../../locales/", $lang, "/communities.ftl")),
             include_str!(concat!("../../../locales/", $lang, "/admin.ftl")),
+            include_str!(concat!("../../../locales/", $lang, "/governance.ftl")),
+            include_str!(concat!("../../../locales/", $lang, "/charter.ftl")),
+            include_str!(concat!("../../../locales/", $lang, "/rotation.ftl")),
         ]
     };
 }
 
-pub const ES_MX: [&str; 5] = catalog!("es-MX");
-pub const EN: [&str; 5] = catalog!("en");
+pub const ES_MX: [&str; 8] = catalog!("es-MX");
+pub const EN: [&str; 8] = catalog!("en");
 
 pub struct I18n {
     bundles: HashMap<&'static str, FluentBundle<FluentResource>>,

@@ -84,6 +84,9 @@ pub fn router(state: AppState) -> Router {
         .merge(features::directory::router())
         .merge(features::communities::router())
         .merge(features::admin::router())
+        .merge(features::governance::router())
+        .merge(features::charter::router())
+        .merge(features::rotation::router())
         .nest("/api/v1", features::api::router())
         .fallback(features::ops::not_found)
         .layer(axum::middleware::from_fn_with_state(

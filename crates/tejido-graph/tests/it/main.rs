@@ -6,4 +6,5 @@
 mod fixtures;
 mod io;
 mod properties;
+mod report;
 mod support;

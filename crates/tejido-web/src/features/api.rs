@@ -46,6 +46,9 @@ pub fn router() -> Router<AppState> {
         .route("/communities", get(communities).post(community_create))
         .route("/communities/{slug}", get(community))
         .route("/communities/{slug}/members", get(community_members))
+        .merge(super::governance::api_router())
+        .merge(super::charter::api_router())
+        .merge(super::rotation::api_router())
 }
 
 fn page_json<T: serde::Serialize>(p: &Page<T>) -> Value {
@@ -298,7 +301,7 @@ pub fn openapi_document() -> Value {
     let ok = |schema: Value| json!({ "description": "OK", "content": { "application/json": { "schema": schema } } });
     let body = |name: &str| json!({ "required": true, "content": { "application/json": { "schema": { "$ref": format!("#/components/schemas/{name}") } } } });
     let r = |name: &str| json!({ "$ref": format!("#/components/schemas/{name}") });
-    json!({
+    let mut doc = json!({
         "openapi": "3.0.3",
         "info": { "title": "Tejido API", "version": "1", "description": "Learning communities: directory and communities. Authenticate with a personal access token (Authorization: Bearer) created on /account." },
         "servers": [{ "url": "/api/v1" }],
@@ -381,5 +384,12 @@ pub fn openapi_document() -> Value {
                     "my_roles": { "type": "array", "items": { "type": "string", "enum": Role::ALL.iter().map(|x| x.as_str()).collect::<Vec<_>>() } }, "can_manage": { "type": "boolean" } } }
             }
         }
-    })
+    });
+    // Each capability contributes its own paths.
+    if let Some(paths) = doc["paths"].as_object_mut() {
+        for extra in [super::governance::openapi_paths(), super::charter::openapi_paths(), super::rotation::openapi_paths()] {
+            paths.extend(extra);
+        }
+    }
+    doc
 }

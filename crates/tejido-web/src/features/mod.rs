@@ -3,10 +3,13 @@
 pub mod accounts;
 pub mod admin;
 pub mod api;
+pub mod charter;
 pub mod communities;
 pub mod directory;
+pub mod governance;
 pub mod home;
 pub mod ops;
+pub mod rotation;
 
 /// Query parameters common to lists.
 #[derive(Debug, Default, serde::Deserialize)]

@@ -7,8 +7,11 @@
 
 mod accounts;
 mod api;
+mod charter;
 mod communities;
 mod directory;
+mod governance;
+mod rotation;
 mod security;
 mod storage;
 

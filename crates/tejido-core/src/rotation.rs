@@ -1,0 +1,1 @@
+//! Rotation of duties (leader, facilitator, rapporteur, timekeeper): who goes next, fairly.

@@ -1,0 +1,1 @@
+//! Charter versions and their sections.

@@ -1,0 +1,1 @@
+//! Goals, objectives and their status history; the community's phase.

@@ -1,0 +1,1 @@
+//! Rotation policies, opt-outs, skills and swaps.

@@ -1,0 +1,1 @@
+//! Charter: route tests (both backends).

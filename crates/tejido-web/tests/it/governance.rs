@@ -1,0 +1,1 @@
+//! Governance: route tests (both backends).

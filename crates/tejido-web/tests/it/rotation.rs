@@ -1,0 +1,1 @@
+//! Rotation: route tests (both backends).

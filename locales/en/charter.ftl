@@ -1,0 +1,1 @@
+# Charter: see crates/tejido-web/src/features/charter.rs.

@@ -1,0 +1,1 @@
+# Governance: see crates/tejido-web/src/features/governance.rs.

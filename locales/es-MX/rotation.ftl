@@ -1,0 +1,1 @@
+# Rotation: see crates/tejido-web/src/features/rotation.rs.
