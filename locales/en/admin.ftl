@@ -33,3 +33,7 @@ audit-community-person-added = Person added to a community
 audit-community-person-removed = Person removed from a community
 audit-role-assigned = Role assigned
 audit-role-ended = Role ended
+audit-goal-created = Goal added
+audit-objective-created = Objective added
+audit-objective-status-changed = Objective status changed
+audit-phase-changed = Phase changed

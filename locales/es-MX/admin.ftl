@@ -33,3 +33,7 @@ audit-community-person-added = Persona agregada a una comunidad
 audit-community-person-removed = Persona retirada de una comunidad
 audit-role-assigned = Rol asignado
 audit-role-ended = Rol terminado
+audit-goal-created = Meta agregada
+audit-objective-created = Objetivo agregado
+audit-objective-status-changed = Estado de un objetivo actualizado
+audit-phase-changed = Cambio de fase

@@ -73,7 +73,14 @@ impl DecisionForm {
         let decided_on = match NaiveDate::parse_from_str(self.decided_on.trim(), "%Y-%m-%d") {
             Ok(d) => Some(d),
             Err(_) => {
-                e.add("decided_on", if self.decided_on.trim().is_empty() { "error-required" } else { "error-date" });
+                e.add(
+                    "decided_on",
+                    if self.decided_on.trim().is_empty() {
+                        "error-required"
+                    } else {
+                        "error-date"
+                    },
+                );
                 None
             }
         };
@@ -81,7 +88,11 @@ impl DecisionForm {
         let votes = if method == Some(Method::Vote) {
             let f = count(&mut e, "votes_for", &self.votes_for);
             let a = count(&mut e, "votes_against", &self.votes_against);
-            let ab = if self.votes_abstain.trim().is_empty() { Some(0) } else { count(&mut e, "votes_abstain", &self.votes_abstain) };
+            let ab = if self.votes_abstain.trim().is_empty() {
+                Some(0)
+            } else {
+                count(&mut e, "votes_abstain", &self.votes_abstain)
+            };
             match (f, a, ab) {
                 (Some(f), Some(a), Some(ab)) => Some((f, a, ab)),
                 _ => None,
@@ -90,11 +101,20 @@ impl DecisionForm {
             None
         };
         let decided_by = validate::optional(&mut e, "decided_by", &self.decided_by, 300);
-        let corrects = validate::optional_choice(&mut e, "corrects", &self.corrects, |s| s.parse::<i64>().ok().filter(|v| *v > 0));
+        let corrects = validate::optional_choice(&mut e, "corrects", &self.corrects, |s| {
+            s.parse::<i64>().ok().filter(|v| *v > 0)
+        });
         match (decided_on, method, e.is_empty()) {
-            (Some(decided_on), Some(method), true) => {
-                Ok(DecisionInput { title, body, decided_on, method, votes, decided_by, source: None, corrects })
-            }
+            (Some(decided_on), Some(method), true) => Ok(DecisionInput {
+                title,
+                body,
+                decided_on,
+                method,
+                votes,
+                decided_by,
+                source: None,
+                corrects,
+            }),
             _ => Err(e),
         }
     }
@@ -106,18 +126,40 @@ mod tests {
 
     #[test]
     fn a_vote_needs_counts() {
-        let f = DecisionForm { title: "Adoptar la carta".into(), decided_on: "2026-11-20".into(), method: "vote".into(), ..Default::default() };
+        let f = DecisionForm {
+            title: "Adoptar la carta".into(),
+            decided_on: "2026-11-20".into(),
+            method: "vote".into(),
+            ..Default::default()
+        };
         let e = f.parse().unwrap_err();
         assert_eq!(e.get("votes_for"), Some("error-count"));
-        let ok = DecisionForm { votes_for: "12".into(), votes_against: "1".into(), ..f }.parse().unwrap();
+        let ok = DecisionForm {
+            votes_for: "12".into(),
+            votes_against: "1".into(),
+            ..f
+        }
+        .parse()
+        .unwrap();
         assert_eq!(ok.votes, Some((12, 1, 0)));
     }
 
     #[test]
     fn consensus_has_no_counts_and_dates_are_checked() {
-        let f = DecisionForm { title: "x".into(), decided_on: "20/11/2026".into(), method: "consensus".into(), ..Default::default() };
+        let f = DecisionForm {
+            title: "x".into(),
+            decided_on: "20/11/2026".into(),
+            method: "consensus".into(),
+            ..Default::default()
+        };
         assert_eq!(f.parse().unwrap_err().get("decided_on"), Some("error-date"));
-        let ok = DecisionForm { decided_on: "2026-11-20".into(), votes_for: "3".into(), ..f }.parse().unwrap();
+        let ok = DecisionForm {
+            decided_on: "2026-11-20".into(),
+            votes_for: "3".into(),
+            ..f
+        }
+        .parse()
+        .unwrap();
         assert_eq!(ok.votes, None);
     }
 }

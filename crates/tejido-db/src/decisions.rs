@@ -34,13 +34,19 @@ const COLS: &str = "d.id, d.community_id, d.title, d.body, d.decided_on, d.metho
     (SELECT MAX(x.id) FROM decisions x WHERE x.corrects_id = d.id) AS corrected_by, d.recorded_by, d.recorded_at";
 
 /// Records a decision in `tx`; returns its id.
-pub async fn insert(tx: &mut Tx, community_id: i64, d: &DecisionInput, recorded_by: Option<i64>) -> Result<i64> {
+pub async fn insert(
+    tx: &mut Tx,
+    community_id: i64,
+    d: &DecisionInput,
+    recorded_by: Option<i64>,
+) -> Result<i64> {
     let key = fold(&format!("{} {}", d.title, d.body.as_deref().unwrap_or("")));
     let (vf, va, vab) = match d.votes {
         Some((f, a, ab)) => (Some(f), Some(a), Some(ab)),
         None => (None, None, None),
     };
-    Ok(on_tx!(tx, |c| sqlx::query_scalar(
+    Ok(on_tx!(tx, |c| {
+        sqlx::query_scalar(
         "INSERT INTO decisions (community_id, title, body, search_key, decided_on, method, votes_for, votes_against, votes_abstain,
          decided_by, source_kind, source_id, corrects_id, recorded_by, recorded_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id"
@@ -61,16 +67,26 @@ pub async fn insert(tx: &mut Tx, community_id: i64, d: &DecisionInput, recorded_
     .bind(recorded_by)
     .bind(now())
     .fetch_one(c)
-    .await)?)
+    .await
+    })?)
 }
 
 pub async fn get(db: &Db, community_id: i64, id: i64) -> Result<Option<Decision>> {
     let sql = format!("SELECT {COLS} FROM decisions d WHERE d.community_id = $1 AND d.id = $2");
-    Ok(on!(db, |p| sqlx::query_as(&sql).bind(community_id).bind(id).fetch_optional(p).await)?)
+    Ok(on!(db, |p| sqlx::query_as(&sql)
+        .bind(community_id)
+        .bind(id)
+        .fetch_optional(p)
+        .await)?)
 }
 
 /// A community's decisions, newest first, optionally filtered by words (accent-insensitive).
-pub async fn list(db: &Db, community_id: i64, q: Option<&str>, req: PageReq) -> Result<Page<Decision>> {
+pub async fn list(
+    db: &Db,
+    community_id: i64,
+    q: Option<&str>,
+    req: PageReq,
+) -> Result<Page<Decision>> {
     let pat = like_pattern(q.unwrap_or(""));
     let count_sql = "SELECT COUNT(*) FROM decisions d WHERE d.community_id = $1 AND d.search_key LIKE $2 ESCAPE '\\'";
     let sql = format!(
@@ -78,18 +94,42 @@ pub async fn list(db: &Db, community_id: i64, q: Option<&str>, req: PageReq) -> 
          ORDER BY d.decided_on DESC, d.id DESC LIMIT $3 OFFSET $4"
     );
     let (total, items) = on!(db, |p| {
-        let total: i64 = sqlx::query_scalar(count_sql).bind(community_id).bind(&pat).fetch_one(p).await?;
-        let items: Vec<Decision> =
-            sqlx::query_as(&sql).bind(community_id).bind(&pat).bind(req.limit()).bind(req.offset()).fetch_all(p).await?;
+        let total: i64 = sqlx::query_scalar(count_sql)
+            .bind(community_id)
+            .bind(&pat)
+            .fetch_one(p)
+            .await?;
+        let items: Vec<Decision> = sqlx::query_as(&sql)
+            .bind(community_id)
+            .bind(&pat)
+            .bind(req.limit())
+            .bind(req.offset())
+            .fetch_all(p)
+            .await?;
         (total, items)
     });
-    Ok(Page { items, page: req.page, per_page: req.per_page, total })
+    Ok(Page {
+        items,
+        page: req.page,
+        per_page: req.per_page,
+        total,
+    })
 }
 
 /// Decisions that came from a given source (e.g. the adoption of one charter version).
-pub async fn by_source(db: &Db, community_id: i64, kind: &str, source_id: i64) -> Result<Vec<Decision>> {
+pub async fn by_source(
+    db: &Db,
+    community_id: i64,
+    kind: &str,
+    source_id: i64,
+) -> Result<Vec<Decision>> {
     let sql = format!(
         "SELECT {COLS} FROM decisions d WHERE d.community_id = $1 AND d.source_kind = $2 AND d.source_id = $3 ORDER BY d.id DESC LIMIT 20"
     );
-    Ok(on!(db, |p| sqlx::query_as(&sql).bind(community_id).bind(kind).bind(source_id).fetch_all(p).await)?)
+    Ok(on!(db, |p| sqlx::query_as(&sql)
+        .bind(community_id)
+        .bind(kind)
+        .bind(source_id)
+        .fetch_all(p)
+        .await)?)
 }

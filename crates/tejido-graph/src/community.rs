@@ -135,45 +135,48 @@ impl Level {
 /// a neighboring community), and `restarts` runs with seeds derived from `seed` go in parallel,
 /// keeping the partition with the highest modularity.
 pub fn louvain(g: &Graph, opts: &LouvainOptions) -> Partition {
+    let n = g.node_count();
+    let singletons = || relabel(&(0..n as u32).collect::<Vec<_>>());
+    let arcs: Vec<(u32, u32, f64)> = g.edges().to_vec();
+    let m: f64 = arcs.iter().map(|a| a.2).sum();
+    if arcs.is_empty() || m <= 0.0 {
+        return singletons();
+    }
+    // The first level is the graph itself; all runs share it read-only.
+    let base = Level::new(n, arcs, g.is_directed());
     let mut seeds = SplitMix64::new(opts.seed);
     let seeds: Vec<u64> = (0..opts.restarts.max(1))
         .map(|_| seeds.next_u64())
         .collect();
-    let runs: Vec<(f64, Partition)> = seeds
+    let runs: Vec<(f64, Vec<u32>)> = seeds
         .par_iter()
-        .map(|&seed| {
-            let p = louvain_once(g, opts, seed);
-            let q = modularity(g, &p.label, opts.resolution);
-            (if q.is_nan() { f64::NEG_INFINITY } else { q }, p)
-        })
+        .map(|&seed| louvain_once(&base, m, g.is_directed(), opts, seed))
         .collect();
-    let mut best: Option<(f64, Partition)> = None;
+    let mut best: Option<(f64, Vec<u32>)> = None;
     for (q, p) in runs {
         if best.as_ref().is_none_or(|(bq, _)| q > *bq) {
             best = Some((q, p));
         }
     }
-    best.map(|(_, p)| p)
-        .unwrap_or_else(|| relabel(&(0..g.node_count() as u32).collect::<Vec<_>>()))
+    best.map(|(_, p)| relabel(&p)).unwrap_or_else(singletons)
 }
 
-fn louvain_once(g: &Graph, opts: &LouvainOptions, seed: u64) -> Partition {
-    let n = g.node_count();
-    let directed = g.is_directed();
-    let arcs: Vec<(u32, u32, f64)> = g.edges().to_vec();
-    let m: f64 = arcs.iter().map(|a| a.2).sum();
-    if arcs.is_empty() || m <= 0.0 {
-        return relabel(&(0..n as u32).collect::<Vec<_>>());
-    }
+/// One Louvain run; returns the modularity and community of every node.
+fn louvain_once(
+    base: &Level,
+    m: f64,
+    directed: bool,
+    opts: &LouvainOptions,
+    seed: u64,
+) -> (f64, Vec<u32>) {
+    let n = base.n;
     let mut rng = SplitMix64::new(seed);
-    let base = Level::new(n, arcs, directed);
     let mut aggregated: Option<Level> = None;
     // Community of each original node, as an index into the current level's nodes.
     let mut node_com: Vec<u32> = (0..n as u32).collect();
-    let singletons: Vec<u32> = (0..n as u32).collect();
-    let mut modularity = base.modularity(&singletons, n, m, directed, opts.resolution);
+    let mut modularity = base.modularity(&node_com, n, m, directed, opts.resolution);
     loop {
-        let level = aggregated.as_ref().unwrap_or(&base);
+        let level = aggregated.as_ref().unwrap_or(base);
         let (inner, k, moved) = one_level(level, m, directed, opts.resolution, &mut rng, None);
         if !moved {
             break;
@@ -183,6 +186,7 @@ fn louvain_once(g: &Graph, opts: &LouvainOptions, seed: u64) -> Partition {
         }
         let new_mod = level.modularity(&inner, k, m, directed, opts.resolution);
         if new_mod - modularity <= opts.threshold {
+            modularity = new_mod;
             break;
         }
         modularity = new_mod;
@@ -191,7 +195,7 @@ fn louvain_once(g: &Graph, opts: &LouvainOptions, seed: u64) -> Partition {
     }
     drop(aggregated);
     let (refined, k, moved) = one_level(
-        &base,
+        base,
         m,
         directed,
         opts.resolution,
@@ -199,15 +203,12 @@ fn louvain_once(g: &Graph, opts: &LouvainOptions, seed: u64) -> Partition {
         Some(&node_com),
     );
     if moved {
-        let before = {
-            let k0 = node_com.iter().map(|&c| c as usize + 1).max().unwrap_or(0);
-            base.modularity(&node_com, k0, m, directed, opts.resolution)
-        };
-        if base.modularity(&refined, k, m, directed, opts.resolution) > before {
-            node_com = refined;
+        let q = base.modularity(&refined, k, m, directed, opts.resolution);
+        if q > modularity {
+            return (q, refined);
         }
     }
-    relabel(&node_com)
+    (modularity, node_com)
 }
 
 /// One pass of local moves; returns the renumbered community of each level node, the number of

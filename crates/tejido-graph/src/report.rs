@@ -509,11 +509,15 @@ impl FromStr for OutputFormat {
     }
 }
 
+/// A number for CSV: shortest round-trip form, exponent notation for very small or large values
+/// (plain `Display` would spell out hundreds of zeros); empty for NaN.
 fn num(x: f64) -> String {
-    if x.is_finite() {
-        format!("{x}")
-    } else {
+    if !x.is_finite() {
         String::new()
+    } else if x != 0.0 && !(1e-6..1e15).contains(&x.abs()) {
+        format!("{x:e}")
+    } else {
+        format!("{x}")
     }
 }
 

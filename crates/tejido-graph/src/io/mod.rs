@@ -127,6 +127,9 @@ pub fn read_str(
     nodes: Option<(&str, &str)>,
     directed: bool,
 ) -> Result<Graph> {
+    // Spreadsheet exports often start with a byte-order mark; it is not part of the first id.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let nodes = nodes.map(|(t, n)| (t.strip_prefix('\u{feff}').unwrap_or(t), n));
     let directed = directed
         || match format {
             Format::GraphMl => graphml::declares_directed(text),

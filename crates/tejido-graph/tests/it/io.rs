@@ -35,6 +35,21 @@ fn edgelist_with_comments_weights_and_duplicates() {
 }
 
 #[test]
+fn a_byte_order_mark_is_not_part_of_the_first_id() {
+    let g = io::read_str(
+        "\u{feff}source,target\na,b\n",
+        "e.csv",
+        Format::Csv,
+        None,
+        false,
+    )
+    .unwrap();
+    assert!(g.index_of("a").is_some());
+    let g = io::read_str("\u{feff}a b\n", "e.txt", Format::EdgeList, None, false).unwrap();
+    assert!(g.index_of("a").is_some());
+}
+
+#[test]
 fn every_malformed_edgelist_line_is_reported() {
     let text = "a b\nlonely\nc d x\ne f 1 2\ng h 1e400\ni j\n";
     let err = io::read_str(text, "bad.txt", Format::EdgeList, None, false).unwrap_err();

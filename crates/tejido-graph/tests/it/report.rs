@@ -61,6 +61,15 @@ fn csv_report_has_one_row_per_node() {
     assert!(lines[0].starts_with("id,degree,degree_centrality,betweenness,closeness,eigenvector,pagerank,clustering,community"));
     let width = lines[0].split(',').count();
     assert!(lines.iter().all(|l| l.split(',').count() == width));
+    // The isolated family's eigenvector centrality is ~1e-196: written with an exponent.
+    assert!(text.split([',', '\n']).all(|f| f.len() < 32), "{text}");
+    let g = graph(&load("disconnected"));
+    let r = analyze(&g, &Options::default()).unwrap();
+    let mut buf = Vec::new();
+    write_report(&r, OutputFormat::Csv, &mut buf).unwrap();
+    let text = String::from_utf8(buf).unwrap();
+    assert!(text.split([',', '\n']).all(|f| f.len() < 32), "{text}");
+    assert!(text.contains("e-"), "tiny values use exponent notation: {text}");
 }
 
 #[test]

@@ -387,7 +387,11 @@ pub fn openapi_document() -> Value {
     });
     // Each capability contributes its own paths.
     if let Some(paths) = doc["paths"].as_object_mut() {
-        for extra in [super::governance::openapi_paths(), super::charter::openapi_paths(), super::rotation::openapi_paths()] {
+        for extra in [
+            super::governance::openapi_paths(),
+            super::charter::openapi_paths(),
+            super::rotation::openapi_paths(),
+        ] {
             paths.extend(extra);
         }
     }

@@ -230,6 +230,7 @@ struct ShowPage {
     holders: Vec<RoleHolder>,
     orgs: Page<MemberOrganization>,
     people_total: i64,
+    progress: tejido_core::governance::Progress,
 }
 
 async fn show(State(s): State<AppState>, c: Ctx, Path(slug): Path<String>) -> AppResult<Response> {
@@ -244,6 +245,10 @@ async fn show(State(s): State<AppState>, c: Ctx, Path(slug): Path<String>) -> Ap
             .unwrap_or(99)
     });
     let orgs = store::member_organizations(&s.db, id, PageReq::new(Some(1), Some(12))).await?;
+    let (_, objectives) = tejido_db::governance::goals(&s.db, id).await?;
+    let progress = tejido_core::governance::Progress::from_statuses(
+        objectives.iter().map(|o| o.status.as_str()),
+    );
     let people_total = store::member_people(&s.db, id, PageReq::new(Some(1), Some(1)))
         .await?
         .total;
@@ -255,6 +260,7 @@ async fn show(State(s): State<AppState>, c: Ctx, Path(slug): Path<String>) -> Ap
         holders,
         orgs,
         people_total,
+        progress,
     }))
 }
 

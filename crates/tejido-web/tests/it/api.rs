@@ -467,11 +467,40 @@ both_backends!(malformed_json_is_a_json_error, |app: TestApp| async move {
 
 /// The (method, path) pairs `api.rs` routes, relative to `/api/v1`.
 fn api_routes() -> BTreeSet<(String, String)> {
-    let src = include_str!("../../src/features/api.rs");
+    // api.rs, plus the `api_router()` of each capability it merges.
+    let mut src = include_str!("../../src/features/api.rs").to_owned();
+    for capability in [
+        include_str!("../../src/features/governance.rs"),
+        include_str!("../../src/features/charter.rs"),
+        include_str!("../../src/features/rotation.rs"),
+    ] {
+        if let Some(start) = capability.find("pub fn api_router()") {
+            let body = &capability[start..];
+            src.push_str(&body[..body.find("\n}\n").unwrap_or(body.len())]);
+        }
+    }
+    // Whitespace-insensitive: rustfmt may break a long `.route(` call over lines.
+    let src = src.split_whitespace().collect::<Vec<_>>().join(" ").replace(".route( \"", ".route(\"");
     let mut out = BTreeSet::new();
     for chunk in src.split(".route(\"").skip(1) {
         let path = &chunk[..chunk.find('"').unwrap()];
-        let rest = &chunk[path.len()..chunk.find('\n').unwrap_or(chunk.len())];
+        // The rest of this `.route(…)` call: up to its closing parenthesis.
+        let mut depth = 1;
+        let mut end = chunk.len();
+        for (i, ch) in chunk.char_indices() {
+            match ch {
+                '(' => depth += 1,
+                ')' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        end = i;
+                        break;
+                    }
+                }
+                _ => {}
+            }
+        }
+        let rest = &chunk[path.len()..end];
         for m in ["get", "post", "put", "patch", "delete"] {
             if rest
                 .match_indices(&format!("{m}("))
