@@ -4,7 +4,10 @@
 //! password comes from TEJIDO_DEMO_PASSWORD or is generated and printed once.
 
 use rand::Rng;
+use tejido_core::charter::CharterForm;
 use tejido_core::communities::{CommunityInput, Role, Visibility};
+use tejido_core::decisions::{DecisionInput, Method, Source};
+use tejido_core::governance::{GoalInput, Horizon, ObjectiveInput, ObjectiveStatus};
 use tejido_core::directory::{OrgKind, OrganizationInput, PersonInput, PositionLevel};
 use tejido_db::Db;
 
@@ -503,6 +506,7 @@ pub async fn load(db: &Db, password: Option<String>) -> anyhow::Result<Outcome> 
         tejido_db::audit::record(&mut tx, None, "user-created", Some(email), Some("demo")).await?;
         let _ = uid;
     }
+    let mut community_ids = Vec::new();
     for dc in &COMMUNITIES {
         let input = CommunityInput {
             name: dc.name.into(),
@@ -515,6 +519,7 @@ pub async fn load(db: &Db, password: Option<String>) -> anyhow::Result<Outcome> 
             visibility: dc.visibility,
         };
         let (cid, _) = tejido_db::communities::insert(&mut tx, &input, None).await?;
+        community_ids.push(cid);
         for &o in dc.orgs {
             tejido_db::communities::add_organization(&mut tx, cid, org_ids[o], None).await?;
         }
@@ -536,11 +541,87 @@ pub async fn load(db: &Db, password: Option<String>) -> anyhow::Result<Outcome> 
             tejido_db::communities::add_person(&mut tx, cid, person_ids[member], None).await?;
         }
     }
+    governance(&mut tx, &community_ids).await?;
     tx.commit().await?;
     Ok(Outcome::Loaded {
         password,
         generated,
     })
+}
+
+fn date(y: i32, m: u32, d: u32) -> chrono::NaiveDate {
+    chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default()
+}
+
+fn decision(title: &str, on: chrono::NaiveDate, method: Method, votes: Option<(i32, i32, i32)>) -> DecisionInput {
+    DecisionInput {
+        title: title.into(),
+        body: None,
+        decided_on: on,
+        method,
+        votes,
+        decided_by: Some("Asamblea de integrantes".into()),
+        source: None,
+        corrects: None,
+    }
+}
+
+/// Goals with objectives, an adopted charter and decisions for the first community (which has
+/// moved to co-led), and a first goal for the second: enough to see governance at work.
+async fn governance(tx: &mut tejido_db::Tx, communities: &[i64]) -> anyhow::Result<()> {
+    let (Some(&oaxaca), Some(&norte)) = (communities.first(), communities.get(1)) else { return Ok(()) };
+    let goals: [(i64, &str, Horizon, &[(&str, &str, &str, ObjectiveStatus)]); 3] = [
+        (
+            oaxaca,
+            "Fortalecer la mediación comunitaria en las regiones",
+            Horizon::Short,
+            &[
+                ("Formar a personas mediadoras comunitarias", "Personas formadas y certificadas", "40", ObjectiveStatus::OnTrack),
+                ("Documentar la metodología de mediación en lenguas indígenas", "Guía publicada en la biblioteca", "1 guía", ObjectiveStatus::AtRisk),
+            ],
+        ),
+        (
+            oaxaca,
+            "Incidir en el acceso a la justicia penal de las víctimas",
+            Horizon::Medium,
+            &[("Presentar una propuesta conjunta a la Defensoría Pública", "Propuesta presentada y respondida", "1 propuesta", ObjectiveStatus::Achieved)],
+        ),
+        (
+            norte,
+            "Compartir modelos de prevención con juventudes entre estados",
+            Horizon::Short,
+            &[("Realizar una gira de estudio entre Juárez y Monterrey", "Organizaciones que participan", "8", ObjectiveStatus::NotStarted)],
+        ),
+    ];
+    for (cid, title, horizon, objectives) in goals {
+        let gid = tejido_db::governance::insert_goal(tx, cid, &GoalInput { title: title.into(), description: None, horizon }, None).await?;
+        for (t, indicator, target, status) in objectives.iter() {
+            let o = ObjectiveInput { title: (*t).into(), indicator: (*indicator).into(), target: (*target).into(), due_on: Some(date(2027, 6, 30)), status: ObjectiveStatus::NotStarted };
+            let oid = tejido_db::governance::insert_objective(tx, gid, &o, None).await?;
+            if *status != ObjectiveStatus::NotStarted {
+                tejido_db::governance::change_status(tx, oid, *status, Some("Actualizado en la reunión de seguimiento"), None).await?;
+            }
+        }
+    }
+    let charter = CharterForm {
+        mission_vision: "Somos una comunidad de organizaciones oaxaqueñas que aprende en conjunto para acercar la justicia a las comunidades.".into(),
+        membership: "Pueden integrarse organizaciones de la sociedad civil, academia e instituciones públicas que trabajen en justicia penal o mediación en Oaxaca. Cada organización designa a una persona titular y una suplente.".into(),
+        roles: "- **Liderazgo**: rota cada año entre organizaciones integrantes.\n- **Facilitación y relatoría**: rotan en cada encuentro.\n- El liderazgo puede convocar encuentros y representar a la comunidad; los acuerdos de fondo se toman en asamblea.".into(),
+        rules: "1. Escuchamos con respeto y sin interrumpir.\n2. Lo que se comparte sobre casos concretos no sale de la comunidad.\n3. Las decisiones se buscan por consenso; si no se alcanza, se vota.".into(),
+        accountability: "Cada encuentro termina con compromisos, responsables y fechas, y se revisan al inicio del siguiente.".into(),
+        effort: "Un encuentro presencial cada trimestre y una sesión en línea al mes; unas 4 horas al mes por organización.".into(),
+    }
+    .parse()
+    .map_err(|e| anyhow::anyhow!("demo charter: {e:?}"))?;
+    let (version, _, _) = tejido_db::charter::ensure_draft(tx, oaxaca, None).await?;
+    tejido_db::charter::save_draft(tx, version, &charter).await?;
+    tejido_db::charter::adopt(tx, oaxaca, version, &decision("Adoptamos la carta de la comunidad", date(2026, 3, 12), Method::Vote, Some((14, 0, 1))), None).await?;
+    let mut phase = decision("Pasamos a codirigir la comunidad con la convocante", date(2026, 6, 18), Method::Consensus, None);
+    phase.source = Some((Source::Phase, oaxaca));
+    tejido_db::decisions::insert(tx, oaxaca, &phase, None).await?;
+    tejido_db::governance::set_phase(tx, oaxaca, tejido_core::communities::Phase::CoLed).await?;
+    tejido_db::decisions::insert(tx, oaxaca, &decision("El próximo encuentro será en Tlaxiaco, junto con la feria regional", date(2026, 9, 4), Method::Consensus, None), None).await?;
+    Ok(())
 }
 
 /// Loads the demo and tells the operator what happened, printing a generated password once.
