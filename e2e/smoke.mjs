@@ -47,6 +47,15 @@ const SIGNED_IN_PAGES = [
   '/directory/organizations/new',
   '/directory/people/1',
   '/directory/people/new',
+  '/c/justicia-penal-y-mediacion-en-oaxaca/governance',
+  '/c/justicia-penal-y-mediacion-en-oaxaca/objectives/1',
+  '/c/justicia-penal-y-mediacion-en-oaxaca/charter',
+  '/c/justicia-penal-y-mediacion-en-oaxaca/charter/versions/1',
+  '/c/justicia-penal-y-mediacion-en-oaxaca/charter/edit',
+  '/c/justicia-penal-y-mediacion-en-oaxaca/decisions',
+  '/c/justicia-penal-y-mediacion-en-oaxaca/decisions/1',
+  '/c/justicia-penal-y-mediacion-en-oaxaca/decisions/new',
+  '/c/justicia-penal-y-mediacion-en-oaxaca/rotation',
 ];
 const SIGNED_OUT_PAGES = ['/login', '/password/forgot'];
 
@@ -463,6 +472,53 @@ async function main() {
       await page.goto('/');
       const lang = await htmlLang(page);
       if (lang !== 'es-MX') problems.push(`expected <html lang="es-MX"> after switching back, got "${lang}"`);
+    });
+
+    // -- Governance through the browser alone: a goal with an objective makes a phase
+    // condition hold, a charter draft is compared with the adopted version, then adopted. --
+    await check('governance: goal, objective, phase condition, charter diff and adoption', async (problems) => {
+      const gov = '/c/red-norte-de-prevencion-de-la-violencia/governance';
+      if (!(await visit(page, gov, problems))) return;
+      const goalForm = page.locator('form[action$="/goals"]');
+      await goalForm.locator('input[name="title"]').fill('Compartir metodologías de mentoría entre pares');
+      await goalForm.locator('select[name="horizon"]').selectOption('medium');
+      await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), goalForm.locator('button[type="submit"]').click()]);
+      const goal = page.locator('article.goal', { hasText: 'Compartir metodologías de mentoría entre pares' });
+      if ((await goal.count()) !== 1) { problems.push('the new goal is not on the governance page'); return; }
+      await goal.locator('summary').click();
+      const obForm = goal.locator('form');
+      await obForm.locator('input[name="title"]').fill('Sistematizar dos modelos de mentoría');
+      await obForm.locator('input[name="indicator"]').fill('Modelos sistematizados');
+      await obForm.locator('input[name="target"]').fill('2');
+      await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), obForm.locator('button[type="submit"]').click()]);
+      const body = await page.locator('main').innerText();
+      if (!body.includes('Sistematizar dos modelos de mentoría')) problems.push('the new objective is not shown');
+      // Every goal of this community now has objectives: the first phase condition holds.
+      const first = page.locator('ul.checks').first().locator('li').first();
+      const cls = await first.getAttribute('class');
+      if (cls !== 'met') problems.push(`expected the first phase condition to be met, got class "${cls}"`);
+      await auditPage(page, 'governance-after-goal', problems);
+      // Charter: propose a change to the adopted charter, compare, adopt by vote.
+      const charter = '/c/justicia-penal-y-mediacion-en-oaxaca/charter';
+      if (!(await visit(page, `${charter}/edit`, problems))) return;
+      const effort = page.locator('textarea[name="effort"]');
+      await effort.fill('Un encuentro presencial cada bimestre y una sesión en línea al mes.');
+      await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.locator(`form[action="${charter}/edit"] button[type="submit"]`).first().click()]);
+      if (!(await visit(page, `${charter}/compare?a=1&b=2`, problems))) return;
+      if ((await page.locator('ins').count()) === 0 || (await page.locator('del').count()) === 0) problems.push('the comparison shows no <ins>/<del>');
+      await auditPage(page, 'charter-compare', problems);
+      if (!(await visit(page, `${charter}/versions/2`, problems))) return;
+      const adopt = page.locator('form[action$="/adopt"]');
+      if ((await adopt.count()) !== 1) { problems.push('no adopt form on the draft'); return; }
+      await adopt.locator('input[name="title"]').fill('Adoptamos la versión 2 de la carta');
+      await adopt.locator('select[name="method"]').selectOption('vote');
+      await adopt.locator('input[name="votes_for"]').fill('11');
+      await adopt.locator('input[name="votes_against"]').fill('2');
+      await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), adopt.locator('button[type="submit"]').click()]);
+      if (!(await visit(page, '/c/justicia-penal-y-mediacion-en-oaxaca/decisions', problems))) return;
+      const log = await page.locator('main').innerText();
+      if (!log.includes('Adoptamos la versión 2 de la carta')) problems.push('the adoption is not in the decision log');
+      if (!log.includes('11')) problems.push('the vote counts are not shown in the decision log');
     });
 
     // -- Phone width -----------------------------------------------------------------------

@@ -4,9 +4,10 @@
 //!
 //! Betweenness and closeness run one traversal per source node, spread over every rayon worker.
 //! Each worker owns one reusable workspace and pulls chunks of sources from a shared counter, so
-//! the inner loops never allocate. Brandes' predecessor lists are implicit: the backward pass
-//! re-scans a node's neighbors one BFS level further out. Closeness uses a multi-source BFS that
-//! advances 256 sources at once with bitsets, since it only needs distance sums.
+//! the inner loops never allocate. Brandes keeps no predecessor lists: the forward BFS writes the
+//! shortest-path DAG edges into one flat reused buffer, which the backward pass reads
+//! sequentially. Closeness uses a multi-source BFS that advances 256 sources at once with
+//! bitsets, since it only needs distance sums.
 
 use rayon::prelude::*;
 

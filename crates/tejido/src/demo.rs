@@ -7,8 +7,8 @@ use rand::Rng;
 use tejido_core::charter::CharterForm;
 use tejido_core::communities::{CommunityInput, Role, Visibility};
 use tejido_core::decisions::{DecisionInput, Method, Source};
-use tejido_core::governance::{GoalInput, Horizon, ObjectiveInput, ObjectiveStatus};
 use tejido_core::directory::{OrgKind, OrganizationInput, PersonInput, PositionLevel};
+use tejido_core::governance::{GoalInput, Horizon, ObjectiveInput, ObjectiveStatus};
 use tejido_db::Db;
 
 pub fn random_hex(bytes: usize) -> String {
@@ -553,7 +553,12 @@ fn date(y: i32, m: u32, d: u32) -> chrono::NaiveDate {
     chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default()
 }
 
-fn decision(title: &str, on: chrono::NaiveDate, method: Method, votes: Option<(i32, i32, i32)>) -> DecisionInput {
+fn decision(
+    title: &str,
+    on: chrono::NaiveDate,
+    method: Method,
+    votes: Option<(i32, i32, i32)>,
+) -> DecisionInput {
     DecisionInput {
         title: title.into(),
         body: None,
@@ -566,40 +571,90 @@ fn decision(title: &str, on: chrono::NaiveDate, method: Method, votes: Option<(i
     }
 }
 
+/// (title, indicator, target, status)
+type DemoObjective = (&'static str, &'static str, &'static str, ObjectiveStatus);
+/// (community id, title, horizon, objectives)
+type DemoGoal = (i64, &'static str, Horizon, &'static [DemoObjective]);
+
 /// Goals with objectives, an adopted charter and decisions for the first community (which has
 /// moved to co-led), and a first goal for the second: enough to see governance at work.
 async fn governance(tx: &mut tejido_db::Tx, communities: &[i64]) -> anyhow::Result<()> {
-    let (Some(&oaxaca), Some(&norte)) = (communities.first(), communities.get(1)) else { return Ok(()) };
-    let goals: [(i64, &str, Horizon, &[(&str, &str, &str, ObjectiveStatus)]); 3] = [
+    let (Some(&oaxaca), Some(&norte)) = (communities.first(), communities.get(1)) else {
+        return Ok(());
+    };
+    let goals: [DemoGoal; 3] = [
         (
             oaxaca,
             "Fortalecer la mediación comunitaria en las regiones",
             Horizon::Short,
             &[
-                ("Formar a personas mediadoras comunitarias", "Personas formadas y certificadas", "40", ObjectiveStatus::OnTrack),
-                ("Documentar la metodología de mediación en lenguas indígenas", "Guía publicada en la biblioteca", "1 guía", ObjectiveStatus::AtRisk),
+                (
+                    "Formar a personas mediadoras comunitarias",
+                    "Personas formadas y certificadas",
+                    "40",
+                    ObjectiveStatus::OnTrack,
+                ),
+                (
+                    "Documentar la metodología de mediación en lenguas indígenas",
+                    "Guía publicada en la biblioteca",
+                    "1 guía",
+                    ObjectiveStatus::AtRisk,
+                ),
             ],
         ),
         (
             oaxaca,
             "Incidir en el acceso a la justicia penal de las víctimas",
             Horizon::Medium,
-            &[("Presentar una propuesta conjunta a la Defensoría Pública", "Propuesta presentada y respondida", "1 propuesta", ObjectiveStatus::Achieved)],
+            &[(
+                "Presentar una propuesta conjunta a la Defensoría Pública",
+                "Propuesta presentada y respondida",
+                "1 propuesta",
+                ObjectiveStatus::Achieved,
+            )],
         ),
         (
             norte,
             "Compartir modelos de prevención con juventudes entre estados",
             Horizon::Short,
-            &[("Realizar una gira de estudio entre Juárez y Monterrey", "Organizaciones que participan", "8", ObjectiveStatus::NotStarted)],
+            &[(
+                "Realizar una gira de estudio entre Juárez y Monterrey",
+                "Organizaciones que participan",
+                "8",
+                ObjectiveStatus::NotStarted,
+            )],
         ),
     ];
     for (cid, title, horizon, objectives) in goals {
-        let gid = tejido_db::governance::insert_goal(tx, cid, &GoalInput { title: title.into(), description: None, horizon }, None).await?;
+        let gid = tejido_db::governance::insert_goal(
+            tx,
+            cid,
+            &GoalInput {
+                title: title.into(),
+                description: None,
+                horizon,
+            },
+            None,
+        )
+        .await?;
         for (t, indicator, target, status) in objectives.iter() {
-            let o = ObjectiveInput { title: (*t).into(), indicator: (*indicator).into(), target: (*target).into(), due_on: Some(date(2027, 6, 30)), status: ObjectiveStatus::NotStarted };
+            let o = ObjectiveInput {
+                title: (*t).into(),
+                indicator: (*indicator).into(),
+                target: (*target).into(),
+                due_on: Some(date(2027, 6, 30)),
+                status: ObjectiveStatus::NotStarted,
+            };
             let oid = tejido_db::governance::insert_objective(tx, gid, &o, None).await?;
             if *status != ObjectiveStatus::NotStarted {
-                tejido_db::governance::change_status(tx, oid, *status, Some("Actualizado en la reunión de seguimiento"), None).await?;
+                tejido_db::governance::change_status(
+                    tx,
+                    oid,
+                    *status,
+                    Some("Actualizado en la reunión de seguimiento"),
+                    None,
+                )
+                .await?;
             }
         }
     }
@@ -615,12 +670,40 @@ async fn governance(tx: &mut tejido_db::Tx, communities: &[i64]) -> anyhow::Resu
     .map_err(|e| anyhow::anyhow!("demo charter: {e:?}"))?;
     let (version, _, _) = tejido_db::charter::ensure_draft(tx, oaxaca, None).await?;
     tejido_db::charter::save_draft(tx, version, &charter).await?;
-    tejido_db::charter::adopt(tx, oaxaca, version, &decision("Adoptamos la carta de la comunidad", date(2026, 3, 12), Method::Vote, Some((14, 0, 1))), None).await?;
-    let mut phase = decision("Pasamos a codirigir la comunidad con la convocante", date(2026, 6, 18), Method::Consensus, None);
+    tejido_db::charter::adopt(
+        tx,
+        oaxaca,
+        version,
+        &decision(
+            "Adoptamos la carta de la comunidad",
+            date(2026, 3, 12),
+            Method::Vote,
+            Some((14, 0, 1)),
+        ),
+        None,
+    )
+    .await?;
+    let mut phase = decision(
+        "Pasamos a codirigir la comunidad con la convocante",
+        date(2026, 6, 18),
+        Method::Consensus,
+        None,
+    );
     phase.source = Some((Source::Phase, oaxaca));
     tejido_db::decisions::insert(tx, oaxaca, &phase, None).await?;
     tejido_db::governance::set_phase(tx, oaxaca, tejido_core::communities::Phase::CoLed).await?;
-    tejido_db::decisions::insert(tx, oaxaca, &decision("El próximo encuentro será en Tlaxiaco, junto con la feria regional", date(2026, 9, 4), Method::Consensus, None), None).await?;
+    tejido_db::decisions::insert(
+        tx,
+        oaxaca,
+        &decision(
+            "El próximo encuentro será en Tlaxiaco, junto con la feria regional",
+            date(2026, 9, 4),
+            Method::Consensus,
+            None,
+        ),
+        None,
+    )
+    .await?;
     Ok(())
 }
 

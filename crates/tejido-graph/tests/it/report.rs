@@ -69,7 +69,10 @@ fn csv_report_has_one_row_per_node() {
     write_report(&r, OutputFormat::Csv, &mut buf).unwrap();
     let text = String::from_utf8(buf).unwrap();
     assert!(text.split([',', '\n']).all(|f| f.len() < 32), "{text}");
-    assert!(text.contains("e-"), "tiny values use exponent notation: {text}");
+    assert!(
+        text.contains("e-"),
+        "tiny values use exponent notation: {text}"
+    );
 }
 
 #[test]

@@ -480,7 +480,11 @@ fn api_routes() -> BTreeSet<(String, String)> {
         }
     }
     // Whitespace-insensitive: rustfmt may break a long `.route(` call over lines.
-    let src = src.split_whitespace().collect::<Vec<_>>().join(" ").replace(".route( \"", ".route(\"");
+    let src = src
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .replace(".route( \"", ".route(\"");
     let mut out = BTreeSet::new();
     for chunk in src.split(".route(\"").skip(1) {
         let path = &chunk[..chunk.find('"').unwrap()];

@@ -498,6 +498,27 @@ both_backends!(
             upcoming(&w.member, &w.slug, "facilitator").await,
             vec![ana, w.member_p, w.leader_p, carla, beto, ana]
         );
+        // A new rule closes the swaps agreed under the old one.
+        let r = w
+            .leader
+            .post_form(
+                &format!("/c/{}/rotation/facilitator/policy", w.slug),
+                &[("mode", "people"), ("term_days", "14")],
+            )
+            .await;
+        assert_status(&r, 303);
+        assert_eq!(
+            scalar(
+                &app,
+                "SELECT COUNT(*) FROM rotation_swaps WHERE consumed_at IS NULL"
+            )
+            .await,
+            0
+        );
+        assert_eq!(
+            upcoming(&w.member, &w.slug, "facilitator").await,
+            vec![w.leader_p, w.member_p, ana, beto, carla, w.leader_p]
+        );
     }
 );
 
@@ -786,4 +807,28 @@ both_backends!(rotation_over_organizations, |app: TestApp| async move {
         .get(&format!("/c/{}/rotation/timekeeper", w.slug))
         .await;
     assert!(page.body.contains("Red Sur"));
+    // Organizations' preferences are set by those who coordinate, not by any member.
+    let path = format!(
+        "/api/v1/communities/{}/rotation/preferences/organization/{o2}",
+        w.slug
+    );
+    let body = json!({ "opted_out": ["timekeeper"], "skills": "" });
+    let token = w.member.csrf().await;
+    let r = w
+        .member
+        .json(Method::PUT, &path, &body, &[("x-csrf-token", &token)])
+        .await;
+    assert_status(&r, 403);
+    let token = w.leader.csrf().await;
+    let r = w
+        .leader
+        .json(Method::PUT, &path, &body, &[("x-csrf-token", &token)])
+        .await;
+    assert_status(&r, 200);
+    assert_eq!(r.json()["opted_out"], json!(["timekeeper"]));
+    // Only Colectivo Norte is left: it keeps the role rather than leaving it empty.
+    assert_eq!(
+        upcoming(&w.member, &w.slug, "timekeeper").await,
+        vec![o1, o1, o1, o1, o1, o1]
+    );
 });
