@@ -54,3 +54,4 @@ community-governance = Governance
 community-charter = Charter
 community-decisions = Decisions
 community-rotation = Roles and rotation
+community-events = Events

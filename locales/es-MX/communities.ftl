@@ -54,3 +54,4 @@ community-governance = Gobernanza
 community-charter = Carta
 community-decisions = Acuerdos
 community-rotation = Roles y rotación
+community-events = Eventos

@@ -4,11 +4,15 @@
 //! knows about HTTP or SQL.
 
 pub mod accounts;
+pub mod agenda;
 pub mod charter;
 pub mod communities;
 pub mod decisions;
 pub mod directory;
+pub mod events;
 pub mod governance;
+pub mod minutes;
+pub mod ownership;
 pub mod page;
 pub mod rotation;
 pub mod text;

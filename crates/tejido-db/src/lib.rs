@@ -5,13 +5,16 @@
 //! query code against whichever pool is in use. Queries live in one module per capability.
 
 pub mod accounts;
+pub mod agenda;
 pub mod audit;
 pub mod charter;
 pub mod communities;
 pub mod decisions;
 pub mod directory;
+pub mod events;
 pub mod governance;
 pub mod migrate;
+pub mod minutes;
 pub mod outbox;
 pub mod rotation;
 pub mod settings;

@@ -28,6 +28,9 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(2, "0002_governance"),
     migration!(3, "0003_charter"),
     migration!(4, "0004_rotation"),
+    migration!(5, "0005_events"),
+    migration!(6, "0006_agenda"),
+    migration!(7, "0007_minutes"),
 ];
 
 const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -12,7 +12,7 @@ use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
 use tejido_core::accounts::Locale;
 
 /// The catalog files, in the same order for every language.
-pub const FILES: [&str; 8] = [
+pub const FILES: [&str; 11] = [
     "common",
     "accounts",
     "directory",
@@ -21,6 +21,9 @@ pub const FILES: [&str; 8] = [
     "governance",
     "charter",
     "rotation",
+    "events",
+    "agenda",
+    "minutes",
 ];
 
 macro_rules! catalog {
@@ -34,12 +37,15 @@ macro_rules! catalog {
             include_str!(concat!("../../../locales/", $lang, "/governance.ftl")),
             include_str!(concat!("../../../locales/", $lang, "/charter.ftl")),
             include_str!(concat!("../../../locales/", $lang, "/rotation.ftl")),
+            include_str!(concat!("../../../locales/", $lang, "/events.ftl")),
+            include_str!(concat!("../../../locales/", $lang, "/agenda.ftl")),
+            include_str!(concat!("../../../locales/", $lang, "/minutes.ftl")),
         ]
     };
 }
 
-pub const ES_MX: [&str; 8] = catalog!("es-MX");
-pub const EN: [&str; 8] = catalog!("en");
+pub const ES_MX: [&str; 11] = catalog!("es-MX");
+pub const EN: [&str; 11] = catalog!("en");
 
 pub struct I18n {
     bundles: HashMap<&'static str, FluentBundle<FluentResource>>,

@@ -87,6 +87,9 @@ pub fn router(state: AppState) -> Router {
         .merge(features::governance::router())
         .merge(features::charter::router())
         .merge(features::rotation::router())
+        .merge(features::events::router())
+        .merge(features::agenda::router())
+        .merge(features::minutes::router())
         .nest("/api/v1", features::api::router())
         .fallback(features::ops::not_found)
         .layer(axum::middleware::from_fn_with_state(

@@ -49,6 +49,9 @@ pub fn router() -> Router<AppState> {
         .merge(super::governance::api_router())
         .merge(super::charter::api_router())
         .merge(super::rotation::api_router())
+        .merge(super::events::api_router())
+        .merge(super::agenda::api_router())
+        .merge(super::minutes::api_router())
 }
 
 fn page_json<T: serde::Serialize>(p: &Page<T>) -> Value {
@@ -391,6 +394,9 @@ pub fn openapi_document() -> Value {
             super::governance::openapi_paths(),
             super::charter::openapi_paths(),
             super::rotation::openapi_paths(),
+            super::events::openapi_paths(),
+            super::agenda::openapi_paths(),
+            super::minutes::openapi_paths(),
         ] {
             paths.extend(extra);
         }

@@ -2,12 +2,15 @@
 
 pub mod accounts;
 pub mod admin;
+pub mod agenda;
 pub mod api;
 pub mod charter;
 pub mod communities;
 pub mod directory;
+pub mod events;
 pub mod governance;
 pub mod home;
+pub mod minutes;
 pub mod ops;
 pub mod rotation;
 

@@ -473,6 +473,9 @@ fn api_routes() -> BTreeSet<(String, String)> {
         include_str!("../../src/features/governance.rs"),
         include_str!("../../src/features/charter.rs"),
         include_str!("../../src/features/rotation.rs"),
+        include_str!("../../src/features/events.rs"),
+        include_str!("../../src/features/agenda.rs"),
+        include_str!("../../src/features/minutes.rs"),
     ] {
         if let Some(start) = capability.find("pub fn api_router()") {
             let body = &capability[start..];

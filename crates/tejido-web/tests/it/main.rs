@@ -6,11 +6,14 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod accounts;
+mod agenda;
 mod api;
 mod charter;
 mod communities;
 mod directory;
+mod events;
 mod governance;
+mod minutes;
 mod rotation;
 mod security;
 mod storage;

@@ -1,0 +1,1 @@
+//! Agenda of events.

@@ -1,0 +1,1 @@
+//! Ownership of events.

@@ -1,0 +1,1 @@
+//! Agenda: route tests (both backends).

@@ -1,0 +1,1 @@
+//! Events: route tests (both backends).

@@ -1,0 +1,1 @@
+//! Minutes: route tests (both backends).

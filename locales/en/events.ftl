@@ -1,0 +1,1 @@
+# Events: see crates/tejido-web/src/features/events.rs.

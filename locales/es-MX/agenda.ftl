@@ -1,0 +1,1 @@
+# Agenda: see crates/tejido-web/src/features/agenda.rs.

@@ -1,0 +1,1 @@
+# Minutes: see crates/tejido-web/src/features/minutes.rs.
