@@ -24,7 +24,7 @@ use tejido_db::communities::Community;
 use tejido_db::decisions::{self as log, Decision};
 
 use super::api::ApiJson;
-use super::communities::{load, Loaded};
+use super::communities::{load, load_manage, Loaded};
 use super::Options;
 use crate::error::AppResult;
 use crate::views::{html, html_invalid, query, redirect, Pager};
@@ -86,15 +86,6 @@ async fn load_reader(s: &AppState, c: &Ctx, slug: &str) -> AppResult<Loaded> {
     } else {
         Err(AppError::Unauthorized)
     }
-}
-
-async fn load_manage(s: &AppState, c: &Ctx, slug: &str) -> AppResult<Loaded> {
-    c.require_user()?;
-    let l = load(s, c, slug).await?;
-    if !l.access.manage {
-        return Err(AppError::Forbidden);
-    }
-    Ok(l)
 }
 
 fn method_options(c: &Ctx) -> Options {

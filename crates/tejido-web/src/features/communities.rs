@@ -74,7 +74,8 @@ pub async fn load(s: &AppState, c: &Ctx, slug: &str) -> AppResult<Loaded> {
     })
 }
 
-async fn load_manage(s: &AppState, c: &Ctx, slug: &str) -> AppResult<Loaded> {
+/// Loads a community for a change: a signed-in viewer with a managing role (or an admin).
+pub async fn load_manage(s: &AppState, c: &Ctx, slug: &str) -> AppResult<Loaded> {
     c.require_user()?;
     let l = load(s, c, slug).await?;
     if !l.access.manage {

@@ -21,7 +21,7 @@ use tejido_db::communities::Community;
 use tejido_db::governance::{self as store, Goal, Objective, StatusChange};
 
 use super::api::ApiJson;
-use super::communities::{load, Loaded};
+use super::communities::{load, load_manage, Loaded};
 use super::Options;
 use crate::error::AppResult;
 use crate::views::{html, html_invalid, redirect};
@@ -216,15 +216,6 @@ async fn page(State(s): State<AppState>, c: Ctx, Path(slug): Path<String>) -> Ap
     render(&s, c, l, Forms::default(), false).await
 }
 
-async fn managed(s: &AppState, c: &Ctx, slug: &str) -> AppResult<Loaded> {
-    c.require_user()?;
-    let l = load(s, c, slug).await?;
-    if !l.access.manage {
-        return Err(AppError::Forbidden);
-    }
-    Ok(l)
-}
-
 // ---- use cases shared by pages and API ------------------------------------------------------------
 
 async fn save_goal(s: &AppState, c: &Ctx, l: &Loaded, input: &rules::GoalInput) -> AppResult<i64> {
@@ -326,7 +317,7 @@ async fn create_goal(
     Path(slug): Path<String>,
     Form(form): Form<GoalForm>,
 ) -> AppResult<Response> {
-    let l = managed(&s, &c, &slug).await?;
+    let l = load_manage(&s, &c, &slug).await?;
     match form.parse() {
         Ok(input) => {
             save_goal(&s, &c, &l, &input).await?;
@@ -355,7 +346,7 @@ async fn create_objective(
     Path((slug, goal_id)): Path<(String, i64)>,
     Form(form): Form<ObjectiveForm>,
 ) -> AppResult<Response> {
-    let l = managed(&s, &c, &slug).await?;
+    let l = load_manage(&s, &c, &slug).await?;
     store::goal(&s.db, l.community.id, goal_id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -382,7 +373,7 @@ async fn advance_phase(
     Path(slug): Path<String>,
     Form(form): Form<DecisionForm>,
 ) -> AppResult<Response> {
-    let l = managed(&s, &c, &slug).await?;
+    let l = load_manage(&s, &c, &slug).await?;
     match move_phase(&s, &c, &l, &form).await? {
         Ok(_) => Ok(redirect(&format!("/c/{slug}/governance"))),
         Err(e) => {
@@ -470,7 +461,7 @@ async fn change_status(
     Path((slug, id)): Path<(String, i64)>,
     Form(form): Form<StatusForm>,
 ) -> AppResult<Response> {
-    let l = managed(&s, &c, &slug).await?;
+    let l = load_manage(&s, &c, &slug).await?;
     store::objective(&s.db, l.community.id, id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -512,7 +503,7 @@ async fn api_create_goal(
     Path(slug): Path<String>,
     ApiJson(form): ApiJson<GoalForm>,
 ) -> AppResult<Response> {
-    let l = managed(&s, &c, &slug).await?;
+    let l = load_manage(&s, &c, &slug).await?;
     let input = form.parse().map_err(AppError::Validation)?;
     let id = save_goal(&s, &c, &l, &input).await?;
     Ok((StatusCode::CREATED, Json(json!({ "id": id }))).into_response())
@@ -524,7 +515,7 @@ async fn api_create_objective(
     Path((slug, goal_id)): Path<(String, i64)>,
     ApiJson(form): ApiJson<ObjectiveForm>,
 ) -> AppResult<Response> {
-    let l = managed(&s, &c, &slug).await?;
+    let l = load_manage(&s, &c, &slug).await?;
     store::goal(&s.db, l.community.id, goal_id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -539,7 +530,7 @@ async fn api_change_status(
     Path((slug, id)): Path<(String, i64)>,
     ApiJson(form): ApiJson<StatusForm>,
 ) -> AppResult<Json<Value>> {
-    let l = managed(&s, &c, &slug).await?;
+    let l = load_manage(&s, &c, &slug).await?;
     store::objective(&s.db, l.community.id, id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -557,7 +548,7 @@ async fn api_advance_phase(
     Path(slug): Path<String>,
     ApiJson(form): ApiJson<DecisionForm>,
 ) -> AppResult<Json<Value>> {
-    let l = managed(&s, &c, &slug).await?;
+    let l = load_manage(&s, &c, &slug).await?;
     let next = move_phase(&s, &c, &l, &form)
         .await?
         .map_err(AppError::Validation)?;

@@ -28,7 +28,7 @@ use tejido_db::communities::Community;
 use tejido_db::rotation::{self as store, CandidateRow, Holder, PolicyRow};
 
 use super::api::ApiJson;
-use super::communities::{load, Loaded};
+use super::communities::{load, load_manage, Loaded};
 use super::Options;
 use crate::error::AppResult;
 use crate::views::{html, html_invalid, redirect};
@@ -506,15 +506,6 @@ async fn role_page(
     Ok(html(
         &role_page_for(&s, c, l, role, RoleExtra::default()).await?,
     ))
-}
-
-async fn load_manage(s: &AppState, c: &Ctx, slug: &str) -> AppResult<Loaded> {
-    c.require_user()?;
-    let l = load(s, c, slug).await?;
-    if !l.access.manage {
-        return Err(AppError::Forbidden);
-    }
-    Ok(l)
 }
 
 async fn policy_post(
