@@ -22,7 +22,7 @@ impl fmt::Display for LineError {
 #[derive(Debug, thiserror::Error)]
 pub enum GraphError {
     /// The input could not be read.
-    #[error("cannot read {path}: {source}")]
+    #[error("cannot read {path}")]
     Io {
         path: String,
         #[source]

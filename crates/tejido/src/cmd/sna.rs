@@ -102,8 +102,7 @@ pub fn run(args: SnaArgs) -> anyhow::Result<()> {
         args.format.into(),
         args.nodes.as_deref(),
         args.directed,
-    )
-    .with_context(|| format!("reading {}", args.input.display()))?;
+    )?;
     let options = Options {
         measures,
         group_attribute: args.group_attribute,
