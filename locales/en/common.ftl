@@ -101,3 +101,6 @@ error-internal = Something failed on our side. Nothing you saved was lost; try a
 error-internal-title = Server error
 error-date = Enter a valid date (year-month-day).
 error-count = Enter a whole number between 0 and 100,000.
+home-my-items = My open action items
+home-no-items = You have no open action items.
+home-item-due = due { $date }

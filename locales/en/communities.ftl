@@ -55,3 +55,5 @@ community-charter = Charter
 community-decisions = Decisions
 community-rotation = Roles and rotation
 community-events = Events
+community-ownership = Local ownership
+community-ownership-more = See the local ownership index by event

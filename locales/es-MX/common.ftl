@@ -101,3 +101,6 @@ error-internal = Algo falló de nuestro lado. No se perdió nada de lo guardado;
 error-internal-title = Error del servidor
 error-date = Escribe una fecha válida (año-mes-día).
 error-count = Escribe un número entero entre 0 y 100,000.
+home-my-items = Mis compromisos pendientes
+home-no-items = No tienes compromisos pendientes.
+home-item-due = fecha límite { $date }

@@ -55,3 +55,5 @@ community-charter = Carta
 community-decisions = Acuerdos
 community-rotation = Roles y rotación
 community-events = Eventos
+community-ownership = Apropiación local
+community-ownership-more = Ver el índice de apropiación local por evento

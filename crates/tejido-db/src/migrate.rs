@@ -31,6 +31,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(5, "0005_events"),
     migration!(6, "0006_agenda"),
     migration!(7, "0007_minutes"),
+    migration!(8, "0008_event_extras"),
 ];
 
 const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

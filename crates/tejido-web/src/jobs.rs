@@ -27,8 +27,14 @@ pub async fn send_outbox_once(db: &Db, mailer: &Mailer) -> anyhow::Result<usize>
     Ok(sent)
 }
 
-/// Runs until `shutdown` resolves.
-pub async fn run(db: Db, mailer: Mailer, shutdown: tokio::sync::watch::Receiver<bool>) {
+/// Runs until `shutdown` resolves. The state gives the reminder passes the base URL for links and
+/// the catalogs for each recipient's language.
+pub async fn run(
+    state: crate::AppState,
+    mailer: Mailer,
+    shutdown: tokio::sync::watch::Receiver<bool>,
+) {
+    let db = state.db.clone();
     let mut shutdown = shutdown;
     let mut tick = tokio::time::interval(Duration::from_secs(5));
     let mut n: u64 = 0;
@@ -41,6 +47,14 @@ pub async fn run(db: Db, mailer: Mailer, shutdown: tokio::sync::watch::Receiver<
             tracing::warn!(error = %e, "outbox pass failed");
         }
         n += 1;
+        if n % 60 == 1 {
+            if let Err(e) = crate::features::minutes::enqueue_reminders(&state).await {
+                tracing::warn!(error = %e, "action-item reminders failed");
+            }
+            if let Err(e) = crate::features::events::reminders_pass(&state).await {
+                tracing::warn!(error = %e, "event reminders failed");
+            }
+        }
         if n % 720 == 1 {
             if let Err(e) = tejido_db::accounts::purge_expired(&db).await {
                 tracing::warn!(error = %e, "session clean-up failed");

@@ -542,6 +542,7 @@ pub async fn load(db: &Db, password: Option<String>) -> anyhow::Result<Outcome> 
         }
     }
     governance(&mut tx, &community_ids).await?;
+    events(&mut tx, &community_ids, &person_ids, &org_ids).await?;
     tx.commit().await?;
     Ok(Outcome::Loaded {
         password,
@@ -707,6 +708,237 @@ async fn governance(tx: &mut tejido_db::Tx, communities: &[i64]) -> anyhow::Resu
     Ok(())
 }
 
+/// A held meeting (members' proposals and votes, agenda, attendance, published minutes with
+/// action items, lessons and report-backs) and an upcoming workshop with voting open, in the
+/// first community; an upcoming meeting in the second.
+async fn events(
+    tx: &mut tejido_db::Tx,
+    communities: &[i64],
+    people: &[i64],
+    orgs: &[i64],
+) -> anyhow::Result<()> {
+    use chrono::{Duration, NaiveTime, Utc};
+    use tejido_core::agenda::{Methodology, TopicInput};
+    use tejido_core::events::{Attendance, EventInput, EventKind, EventMode, EventStatus};
+    use tejido_core::minutes::{
+        ActionItemInput, MinutesInput, MinutesStatus, ReportBackFormat, ReportBackInput,
+    };
+
+    let (Some(&oaxaca), Some(&norte)) = (communities.first(), communities.get(1)) else {
+        return Ok(());
+    };
+    let at = |days: i64, hour: u32| {
+        let d = (Utc::now() + Duration::days(days)).date_naive();
+        // 10:00 in Mexico City is 16:00 UTC.
+        d.and_time(NaiveTime::from_hms_opt(hour + 6, 0, 0).unwrap_or_default())
+            .and_utc()
+    };
+    let event =
+        |title: &str, kind, mode, start, end, status, link: Option<&str>, host: Option<i64>| {
+            EventInput {
+                title: title.into(),
+                description: None,
+                kind,
+                mode,
+                starts_at: start,
+                ends_at: end,
+                time_zone: tejido_core::communities::DEFAULT_TIME_ZONE.into(),
+                venue: Some("Casa de la Cultura".into()),
+                city: Some("Heroica Ciudad de Tlaxiaco".into()),
+                state_code: Some("20".into()),
+                online_link: link.map(str::to_owned),
+                host_organization_id: host,
+                scheduled_around: None,
+                status,
+                capacity: Some(40),
+            }
+        };
+    // Members of the first community: people of its organizations (see COMMUNITIES).
+    let members: Vec<usize> = (0..PEOPLE)
+        .filter(|i| COMMUNITIES[0].orgs.contains(&person_org(*i)))
+        .collect();
+
+    let held = tejido_db::events::insert(
+        tx,
+        oaxaca,
+        &event(
+            "Encuentro trimestral: mediación en lenguas indígenas",
+            EventKind::Meeting,
+            EventMode::InPerson,
+            at(-40, 10),
+            at(-40, 17),
+            EventStatus::Held,
+            None,
+            orgs.get(1).copied(),
+        ),
+        None,
+    )
+    .await?;
+    let mut marks = Vec::new();
+    for (k, &i) in members.iter().take(12).enumerate() {
+        tejido_db::events::register(tx, held, Some(40), people[i], None).await?;
+        let a = match k % 6 {
+            4 => Attendance::Remote,
+            5 if k > 6 => Attendance::Absent,
+            _ => Attendance::Present,
+        };
+        marks.push((people[i], a));
+    }
+    tejido_db::events::set_attendance(tx, held, &marks).await?;
+    let topics = [
+        (
+            members[1],
+            "Mediación con intérpretes comunitarios",
+            "Las audiencias en lenguas indígenas siguen sin intérpretes",
+        ),
+        (
+            members[3],
+            "Seguridad de las personas defensoras",
+            "Dos integrantes recibieron amenazas este año",
+        ),
+        (
+            members[5],
+            "Datos de audiencias para incidencia",
+            "Queremos presentar evidencia a la Defensoría",
+        ),
+    ];
+    let mut topic_ids = Vec::new();
+    for (who, title, why) in topics {
+        let t = TopicInput {
+            title: title.into(),
+            why: why.into(),
+            methodology: Some(Methodology::WorldCafe),
+        };
+        topic_ids.push(tejido_db::agenda::insert_topic(tx, held, people[who], &t).await?);
+    }
+    for (k, &i) in members.iter().take(9).enumerate() {
+        let lines = [(topic_ids[k % 3], 2), (topic_ids[(k + 1) % 3], 1)];
+        tejido_db::agenda::replace_ballot(tx, held, people[i], &lines).await?;
+    }
+    let slots = [
+        (
+            Some(topic_ids[0]),
+            "Mediación con intérpretes comunitarios",
+            10,
+            Methodology::WorldCafe,
+            false,
+            members[1],
+        ),
+        (
+            Some(topic_ids[2]),
+            "Datos de audiencias para incidencia",
+            12,
+            Methodology::OneTwoFourAll,
+            false,
+            members[5],
+        ),
+        (
+            None,
+            "Espacio abierto: temas del día",
+            15,
+            Methodology::OpenSpace,
+            true,
+            members[3],
+        ),
+    ];
+    for (topic, title, hour, methodology, open_space, facilitator) in slots {
+        let fac = [people[facilitator]];
+        let it = tejido_db::agenda::NewItem {
+            topic_id: topic,
+            title,
+            starts_at: at(-40, hour),
+            ends_at: at(-40, hour + 1) + Duration::minutes(30),
+            methodology,
+            open_space,
+            facilitators: &fac,
+        };
+        tejido_db::agenda::insert_item(tx, held, &it, None).await?;
+    }
+    let minutes = MinutesInput {
+        summary: "Doce organizaciones revisaron cómo acompañar audiencias en lenguas indígenas. Se acordó compartir la guía de mediación y pedir a la Defensoría una mesa sobre intérpretes.".into(),
+        takeaways: Some("- La mediación comunitaria reduce los tiempos de solución.\n- Falta un padrón de intérpretes certificados por región.".into()),
+        status: MinutesStatus::Published,
+    };
+    tejido_db::minutes::save_version(tx, held, &minutes, None).await?;
+    let due = (Utc::now() + Duration::days(10)).date_naive();
+    for (title, owner) in [
+        (
+            "Enviar a la Defensoría la solicitud de mesa sobre intérpretes",
+            0,
+        ),
+        ("Subir la guía de mediación a la biblioteca", members[1]),
+    ] {
+        tejido_db::minutes::insert_item(
+            tx,
+            held,
+            &ActionItemInput {
+                title: title.into(),
+                owner_person_id: people[owner],
+                due_on: due,
+            },
+            None,
+        )
+        .await?;
+    }
+    tejido_db::minutes::insert_lesson(
+        tx,
+        held,
+        "Reservar media hora para temas del día dio espacio a lo urgente sin desordenar la agenda.",
+        None,
+    )
+    .await?;
+    for &i in members.iter().take(4) {
+        let rb = ReportBackInput {
+            reported_on: (Utc::now() - Duration::days(35)).date_naive(),
+            format: ReportBackFormat::Meeting,
+            audience: 8,
+            notes: Some("Compartí los acuerdos en la reunión de equipo.".into()),
+        };
+        tejido_db::minutes::save_report_back(tx, held, people[i], &rb).await?;
+    }
+
+    let upcoming = tejido_db::events::insert(
+        tx,
+        oaxaca,
+        &event(
+            "Taller: monitoreo de audiencias con datos abiertos",
+            EventKind::Workshop,
+            EventMode::Hybrid,
+            at(21, 10),
+            at(21, 14),
+            EventStatus::Confirmed,
+            Some("https://reuniones.example.org/taller-audiencias"),
+            orgs.get(2).copied(),
+        ),
+        None,
+    )
+    .await?;
+    for &i in members.iter().take(6) {
+        tejido_db::events::register(tx, upcoming, Some(40), people[i], None).await?;
+    }
+    let t = TopicInput {
+        title: "Cómo leer las bases de datos del Poder Judicial".into(),
+        why: "Casi nadie en la red sabe usarlas".into(),
+        methodology: Some(Methodology::Panel),
+    };
+    tejido_db::agenda::insert_topic(tx, upcoming, people[members[2]], &t).await?;
+    let mut next = event(
+        "Reunión en línea: gira de estudio Juárez–Monterrey",
+        EventKind::Meeting,
+        EventMode::Virtual,
+        at(9, 11),
+        at(9, 13),
+        EventStatus::Planned,
+        Some("https://reuniones.example.org/red-norte"),
+        None,
+    );
+    next.venue = None;
+    next.city = None;
+    next.state_code = None;
+    tejido_db::events::insert(tx, norte, &next, None).await?;
+    Ok(())
+}
+
 /// Loads the demo and tells the operator what happened, printing a generated password once.
 pub async fn load_and_report(db: &Db) -> anyhow::Result<()> {
     match load(db, std::env::var("TEJIDO_DEMO_PASSWORD").ok()).await? {
@@ -737,6 +969,35 @@ pub async fn load_and_report(db: &Db) -> anyhow::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The whole dataset loads in one transaction on both backends, and only once.
+    async fn loads_once(app: tejido_test::TestApp) {
+        match load(&app.db, Some("una contraseña de demostración".into()))
+            .await
+            .unwrap()
+        {
+            Outcome::Loaded { generated, .. } => assert!(!generated),
+            Outcome::AlreadyHasData => panic!("empty database reported as full"),
+        }
+        assert_eq!(app.count("organizations").await, 25);
+        assert_eq!(app.count("people").await, PEOPLE as i64);
+        assert_eq!(app.count("communities").await, 3);
+        assert_eq!(app.count("users").await, ACCOUNTS.len() as i64);
+        assert!(app.count("events").await >= 3);
+        assert!(app.count("event_report_backs").await > 0);
+        assert_eq!(app.count("charter_versions").await, 1);
+        let users_before = app.count("users").await;
+        assert!(matches!(
+            load(&app.db, None).await.unwrap(),
+            Outcome::AlreadyHasData
+        ));
+        assert_eq!(app.count("users").await, users_before);
+    }
+
+    tejido_test::both_backends!(
+        demo_loads_once_on_both_backends,
+        |app: tejido_test::TestApp| loads_once(app)
+    );
 
     #[test]
     fn dataset_shape() {

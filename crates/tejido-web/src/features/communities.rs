@@ -232,6 +232,8 @@ struct ShowPage {
     orgs: Page<MemberOrganization>,
     people_total: i64,
     progress: tejido_core::governance::Progress,
+    /// The local ownership trend, server-drawn SVG (escaped by its renderer).
+    ownership_svg: String,
 }
 
 async fn show(State(s): State<AppState>, c: Ctx, Path(slug): Path<String>) -> AppResult<Response> {
@@ -250,6 +252,7 @@ async fn show(State(s): State<AppState>, c: Ctx, Path(slug): Path<String>) -> Ap
     let progress = tejido_core::governance::Progress::from_statuses(
         objectives.iter().map(|o| o.status.as_str()),
     );
+    let ownership_svg = super::agenda::trend_svg_for(&s, &c, &l.community).await?;
     let people_total = store::member_people(&s.db, id, PageReq::new(Some(1), Some(1)))
         .await?
         .total;
@@ -262,6 +265,7 @@ async fn show(State(s): State<AppState>, c: Ctx, Path(slug): Path<String>) -> Ap
         orgs,
         people_total,
         progress,
+        ownership_svg,
     }))
 }
 

@@ -20,12 +20,20 @@ pub fn router() -> Router<AppState> {
 struct Home {
     c: Ctx,
     communities: Vec<CommunitySummary>,
+    items: Vec<tejido_db::minutes::ActionItem>,
 }
 
 async fn home(State(s): State<AppState>, c: Ctx) -> AppResult<Response> {
-    let communities = match c.user.as_ref().and_then(|u| u.person_id) {
-        Some(pid) => tejido_db::communities::of_person(&s.db, pid, 50).await?,
-        None => vec![],
+    let (communities, items) = match c.user.as_ref().and_then(|u| u.person_id) {
+        Some(pid) => (
+            tejido_db::communities::of_person(&s.db, pid, 50).await?,
+            tejido_db::minutes::open_items_for_person(&s.db, pid, 20).await?,
+        ),
+        None => (vec![], vec![]),
     };
-    Ok(html(&Home { c, communities }))
+    Ok(html(&Home {
+        c,
+        communities,
+        items,
+    }))
 }

@@ -38,10 +38,10 @@ pub async fn run(cfg: Config, args: ServeArgs) -> anyhow::Result<()> {
         db.clone(),
         WebConfig::new(&cfg.base_url.value, secret.into_bytes()),
     )?;
-    let app = tejido_web::router(state);
+    let app = tejido_web::router(state.clone());
     let mailer = tejido_web::mailer::Mailer::new(cfg.smtp.as_ref())?;
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-    let worker = tokio::spawn(tejido_web::jobs::run(db.clone(), mailer, stop_rx));
+    let worker = tokio::spawn(tejido_web::jobs::run(state, mailer, stop_rx));
 
     let listener = tokio::net::TcpListener::bind(cfg.bind.value)
         .await
