@@ -1027,11 +1027,14 @@ both_backends!(ics_feeds_are_valid_and_correct, |app: TestApp| async move {
         .get(&format!("/c/{}/events/{id}/event.ics", w.slug))
         .await;
     assert_eq!(check_ics(&one.body).len(), 1);
-    std::fs::write(
-        std::env::temp_dir().join(format!("tejido-events-{:?}.ics", app.db.backend())),
-        &r.body,
-    )
-    .unwrap();
+    // scripts/test parses these with Python's icalendar package as a second, independent check.
+    if let Ok(dir) = std::env::var("TEJIDO_ICS_OUT") {
+        std::fs::write(
+            std::path::Path::new(&dir).join(format!("community-{:?}.ics", app.db.backend())),
+            &r.body,
+        )
+        .unwrap();
+    }
 
     // Personal feed: made on request, shown once, reset makes the old URL stop working.
     let page = w.member.get("/account/calendar").await;
