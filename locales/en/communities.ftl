@@ -57,3 +57,5 @@ community-rotation = Roles and rotation
 community-events = Events
 community-ownership = Local ownership
 community-ownership-more = See the local ownership index by event
+community-next-event = Next event
+community-no-next-event = No events scheduled

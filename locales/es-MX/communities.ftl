@@ -57,3 +57,5 @@ community-rotation = Roles y rotación
 community-events = Eventos
 community-ownership = Apropiación local
 community-ownership-more = Ver el índice de apropiación local por evento
+community-next-event = Próximo evento
+community-no-next-event = No hay eventos programados

@@ -234,6 +234,7 @@ struct ShowPage {
     progress: tejido_core::governance::Progress,
     /// The local ownership trend, server-drawn SVG (escaped by its renderer).
     ownership_svg: String,
+    next_event: Option<tejido_db::events::Event>,
 }
 
 async fn show(State(s): State<AppState>, c: Ctx, Path(slug): Path<String>) -> AppResult<Response> {
@@ -252,6 +253,17 @@ async fn show(State(s): State<AppState>, c: Ctx, Path(slug): Path<String>) -> Ap
     let progress = tejido_core::governance::Progress::from_statuses(
         objectives.iter().map(|o| o.status.as_str()),
     );
+    let next_event = tejido_db::events::list(
+        &s.db,
+        id,
+        true,
+        tejido_db::now(),
+        PageReq::new(Some(1), Some(1)),
+    )
+    .await?
+    .items
+    .into_iter()
+    .next();
     let ownership_svg = super::agenda::trend_svg_for(&s, &c, &l.community).await?;
     let people_total = store::member_people(&s.db, id, PageReq::new(Some(1), Some(1)))
         .await?
@@ -266,6 +278,7 @@ async fn show(State(s): State<AppState>, c: Ctx, Path(slug): Path<String>) -> Ap
         people_total,
         progress,
         ownership_svg,
+        next_event,
     }))
 }
 
