@@ -59,3 +59,5 @@ community-ownership = Local ownership
 community-ownership-more = See the local ownership index by event
 community-next-event = Next event
 community-no-next-event = No events scheduled
+community-learning = Learning
+community-network = Network

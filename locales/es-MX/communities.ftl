@@ -59,3 +59,5 @@ community-ownership = Apropiación local
 community-ownership-more = Ver el índice de apropiación local por evento
 community-next-event = Próximo evento
 community-no-next-event = No hay eventos programados
+community-learning = Aprendizaje
+community-network = Red

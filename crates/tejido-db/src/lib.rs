@@ -15,7 +15,9 @@ pub mod events;
 pub mod governance;
 pub mod migrate;
 pub mod minutes;
+pub mod network;
 pub mod outbox;
+pub mod polls;
 pub mod rotation;
 pub mod settings;
 

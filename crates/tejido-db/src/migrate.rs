@@ -32,6 +32,8 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(6, "0006_agenda"),
     migration!(7, "0007_minutes"),
     migration!(8, "0008_event_extras"),
+    migration!(9, "0009_polls"),
+    migration!(10, "0010_network"),
 ];
 
 const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -12,7 +12,7 @@ use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
 use tejido_core::accounts::Locale;
 
 /// The catalog files, in the same order for every language.
-pub const FILES: [&str; 11] = [
+pub const FILES: [&str; 13] = [
     "common",
     "accounts",
     "directory",
@@ -24,6 +24,8 @@ pub const FILES: [&str; 11] = [
     "events",
     "agenda",
     "minutes",
+    "polls",
+    "network",
 ];
 
 macro_rules! catalog {
@@ -40,12 +42,14 @@ macro_rules! catalog {
             include_str!(concat!("../../../locales/", $lang, "/events.ftl")),
             include_str!(concat!("../../../locales/", $lang, "/agenda.ftl")),
             include_str!(concat!("../../../locales/", $lang, "/minutes.ftl")),
+            include_str!(concat!("../../../locales/", $lang, "/polls.ftl")),
+            include_str!(concat!("../../../locales/", $lang, "/network.ftl")),
         ]
     };
 }
 
-pub const ES_MX: [&str; 11] = catalog!("es-MX");
-pub const EN: [&str; 11] = catalog!("en");
+pub const ES_MX: [&str; 13] = catalog!("es-MX");
+pub const EN: [&str; 13] = catalog!("en");
 
 pub struct I18n {
     bundles: HashMap<&'static str, FluentBundle<FluentResource>>,

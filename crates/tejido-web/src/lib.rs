@@ -90,6 +90,8 @@ pub fn router(state: AppState) -> Router {
         .merge(features::events::router())
         .merge(features::agenda::router())
         .merge(features::minutes::router())
+        .merge(features::polls::router())
+        .merge(features::network::router())
         .nest("/api/v1", features::api::router())
         .fallback(features::ops::not_found)
         .layer(axum::middleware::from_fn_with_state(

@@ -52,6 +52,8 @@ pub fn router() -> Router<AppState> {
         .merge(super::events::api_router())
         .merge(super::agenda::api_router())
         .merge(super::minutes::api_router())
+        .merge(super::polls::api_router())
+        .merge(super::network::api_router())
 }
 
 fn page_json<T: serde::Serialize>(p: &Page<T>) -> Value {
@@ -397,6 +399,8 @@ pub fn openapi_document() -> Value {
             super::events::openapi_paths(),
             super::agenda::openapi_paths(),
             super::minutes::openapi_paths(),
+            super::polls::openapi_paths(),
+            super::network::openapi_paths(),
         ] {
             paths.extend(extra);
         }

@@ -11,7 +11,9 @@ pub mod events;
 pub mod governance;
 pub mod home;
 pub mod minutes;
+pub mod network;
 pub mod ops;
+pub mod polls;
 pub mod rotation;
 
 /// Query parameters common to lists.

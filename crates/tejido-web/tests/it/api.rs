@@ -476,6 +476,8 @@ fn api_routes() -> BTreeSet<(String, String)> {
         include_str!("../../src/features/events.rs"),
         include_str!("../../src/features/agenda.rs"),
         include_str!("../../src/features/minutes.rs"),
+        include_str!("../../src/features/polls.rs"),
+        include_str!("../../src/features/network.rs"),
     ] {
         if let Some(start) = capability.find("pub fn api_router()") {
             let body = &capability[start..];

@@ -14,6 +14,8 @@ mod directory;
 mod events;
 mod governance;
 mod minutes;
+mod network;
+mod polls;
 mod rotation;
 mod security;
 mod storage;

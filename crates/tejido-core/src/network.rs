@@ -1,0 +1,1 @@
+//! Network: domain types and pure rules.

@@ -1,0 +1,1 @@
+//! Polls: domain types and pure rules.

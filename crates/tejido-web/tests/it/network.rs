@@ -1,0 +1,1 @@
+//! Network: route tests (both backends).

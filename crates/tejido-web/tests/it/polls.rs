@@ -1,0 +1,1 @@
+//! Polls: route tests (both backends).

@@ -1,0 +1,1 @@
+# Polls: see crates/tejido-web/src/features/polls.rs.

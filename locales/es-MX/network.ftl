@@ -1,0 +1,1 @@
+# Network: see crates/tejido-web/src/features/network.rs.
