@@ -381,6 +381,13 @@ async function firstOption(select) {
   return select.evaluate((el) => [...el.options].map((o) => o.value).find((v) => v !== '') ?? null);
 }
 
+/** The ownership table's cells for one event (index, proposed share…), or null without a row. */
+async function ownershipRow(page, eventPath) {
+  const row = page.locator('tbody tr', { has: page.locator(`a[href="${eventPath}/agenda"]`) });
+  if ((await row.count()) !== 1) return null;
+  return (await row.locator('td').allInnerTexts()).map(squash);
+}
+
 // ---------------------------------------------------------------------------------------------
 // The flow
 
@@ -443,6 +450,15 @@ async function main() {
       // It is listed among the upcoming events.
       if (!(await visit(lp, `${COMMUNITY}/events`, problems))) return;
       if ((await lp.locator(`a[href="${ev()}"]`).count()) === 0) problems.push('the new event is not in the upcoming list');
+      // Its ownership index before anyone takes part: nothing to measure yet.
+      if (!(await visit(lp, `${COMMUNITY}/ownership`, problems))) return;
+      const before = await ownershipRow(lp, ev());
+      if (!before) problems.push(`the ownership table has no row for the new event ${s.eventId}`);
+      else {
+        s.indexBefore = before[2];
+        problems.info.push(`ownership index before: ${before[2]}`);
+        if (before[3] !== 'Sin datos') problems.push(`a new event already has a member-proposed share: "${before[3]}"`);
+      }
     });
     if (!created || !s.eventId) {
       console.log('events-flow: cannot go on without an event');
@@ -463,7 +479,7 @@ async function main() {
       if (!(await visit(mp, `${ev()}/agenda`, problems))) return;
       await auditHere(mp, 'member');
       const propose = async (title, why, method) => {
-        const form = mp.locator(`form[action^="${ev()}/agenda/topics"]`);
+        const form = mp.locator(`form[action="${ev()}/agenda/topics#propose"]`);
         await form.locator('input[name="title"]').fill(title);
         await form.locator('textarea[name="why"]').fill(why);
         await form.locator('select[name="methodology"]').selectOption(method);
@@ -498,13 +514,14 @@ async function main() {
         return;
       }
       // Over the budget: refused whole.
-      const vote = mp.locator(`form[action^="${ev()}/agenda/votes"]`);
+      const vote = mp.locator(`form[action="${ev()}/agenda/votes#vote"]`);
       await vote.locator(`input[name="dots-${s.topicAId}"]`).fill(String(s.budget));
       await vote.locator(`input[name="dots-${s.topicBId}"]`).fill('1');
       resetPageRecords(mp);
       const [over] = await Promise.all([mp.waitForNavigation({ waitUntil: 'load' }), vote.locator('button[type="submit"]').click()]);
       if (!over || over.status() < 400) problems.push(`an over-budget ballot answered HTTP ${over ? over.status() : '?'} instead of being refused`);
       if ((await mp.locator('#vote .alert').count()) === 0) problems.push('an over-budget ballot shows no error on the page');
+      await auditHere(mp, 'member-ballot-refused');
       // Within the budget: most dots on topic A, one on topic B.
       s.dotsA = s.budget - 1;
       await visit(mp, `${ev()}/agenda`, problems);
@@ -524,7 +541,7 @@ async function main() {
     // -- 3. The leader proposes too and builds the agenda --------------------------------------
     const built = voted && (await check('3. leader builds the agenda from the top proposal and an open-space slot', async (problems) => {
       if (!(await visit(lp, `${ev()}/agenda`, problems))) return;
-      const form = lp.locator(`form[action^="${ev()}/agenda/topics"]`);
+      const form = lp.locator(`form[action="${ev()}/agenda/topics#propose"]`);
       await form.locator('input[name="title"]').fill(T.topicLeader);
       await form.locator('textarea[name="why"]').fill('Observar audiencias nos da datos para incidir.');
       await form.locator('select[name="methodology"]').selectOption('panel');
@@ -547,7 +564,7 @@ async function main() {
       if (top.id !== s.topicAId) problems.push(`the top proposal is "${top.title}" (${top.dots}), expected "${T.topicA}"`);
       await auditHere(lp, 'leader');
 
-      const slot = lp.locator(`form[action^="${ev()}/agenda/items"]`);
+      const slot = lp.locator(`form[action="${ev()}/agenda/items#build"]`);
       const addSlot = async (fill, what) => {
         await fill();
         return submit(lp, slot.locator('button[type="submit"]'), problems, what);
@@ -710,16 +727,14 @@ async function main() {
     }));
 
     // -- 7. The ownership index moves ----------------------------------------------------------
-    await check('7. ownership index counts member-proposed topics; community page draws the chart', async (problems) => {
-      if (!reported) problems.info.push('after an earlier failure');
+    if (reported) await check('7. ownership index counts member-proposed topics; community page draws the chart', async (problems) => {
       if (!(await visit(lp, `${COMMUNITY}/ownership`, problems))) return;
       await auditHere(lp, 'leader');
       if ((await lp.locator('figure.chart svg').count()) === 0) problems.push('the ownership page has no SVG trend chart');
-      const row = lp.locator('tbody tr', { has: lp.locator(`a[href="${ev()}/agenda"]`) });
-      if ((await row.count()) !== 1) {
+      const cells = await ownershipRow(lp, ev());
+      if (!cells) {
         problems.push(`the ownership table has no row for event ${s.eventId}`);
       } else {
-        const cells = (await row.locator('td').allInnerTexts()).map(squash);
         const index = cells[2];
         const proposed = cells[3] || '';
         problems.info.push(`index ${index}, proposed ${proposed}`);
@@ -729,6 +744,10 @@ async function main() {
         // The scheduled topic was the member's; the open-space slot has no proposer.
         else if (m[1] !== '1' || m[2] !== '1') problems.push(`expected 1 of 1 slots proposed by members, got "${proposed}"`);
         if (!/^\d+$/.test(index) || Number(index) === 0) problems.push(`the event's ownership index is "${index}", expected a positive number`);
+        else if (/^\d+$/.test(s.indexBefore ?? '') && Number(index) <= Number(s.indexBefore)) {
+          problems.push(`the event's ownership index did not move up: ${s.indexBefore} before, ${index} after`);
+        }
+        problems.info.push(`index before ${s.indexBefore ?? '?'}`);
         const attendance = cells[7] || '';
         if (!/\b1\b/.test(attendance)) problems.push(`the attendance column does not count the one attendee: "${attendance}"`);
       }
@@ -738,6 +757,7 @@ async function main() {
       if (!html.includes('<svg')) problems.push(`the community page ${COMMUNITY} has no <svg chart`);
     });
 
+    if (!reported) console.log('events-flow: a step failed; the steps that build on it were not run');
     await leaderCtx.close();
     await memberCtx.close();
   } finally {
