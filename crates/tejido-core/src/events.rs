@@ -70,6 +70,10 @@ pub struct EventForm {
     pub scheduled_around: String,
     pub status: String,
     pub capacity: String,
+    /// Dots each member may place when voting on topic proposals (default 3).
+    pub dots_per_member: String,
+    /// When topic voting closes, local time; empty = when the event starts.
+    pub voting_closes_at: String,
 }
 
 /// A parsed event: times in UTC.
@@ -90,6 +94,8 @@ pub struct EventInput {
     pub scheduled_around: Option<String>,
     pub status: EventStatus,
     pub capacity: Option<i32>,
+    pub dots_per_member: i32,
+    pub voting_closes_at: Option<DateTime<Utc>>,
 }
 
 /// Parses a local `YYYY-MM-DDTHH:MM` (seconds allowed; a space may replace the `T`) in `tz`.
@@ -189,6 +195,30 @@ impl EventForm {
                 }
             },
         };
+        let dots_per_member = match self.dots_per_member.trim() {
+            "" => 3,
+            v => match v.parse::<i32>() {
+                Ok(n) if (1..=20).contains(&n) => n,
+                _ => {
+                    e.add("dots_per_member", "events-error-dots");
+                    3
+                }
+            },
+        };
+        let voting_closes_at = match self.voting_closes_at.trim() {
+            "" => None,
+            v => {
+                let t = local_time(v, tz);
+                match (t, starts_at) {
+                    (None, _) => e.add("voting_closes_at", "events-error-datetime"),
+                    (Some(t), Some(s)) if t > s => {
+                        e.add("voting_closes_at", "events-error-voting-after-start")
+                    }
+                    _ => {}
+                }
+                t
+            }
+        };
         match (kind, mode, status, starts_at, ends_at, e.is_empty()) {
             (Some(kind), Some(mode), Some(status), Some(starts_at), Some(ends_at), true) => {
                 Ok(EventInput {
@@ -207,6 +237,8 @@ impl EventForm {
                     scheduled_around,
                     status,
                     capacity,
+                    dots_per_member,
+                    voting_closes_at,
                 })
             }
             _ => Err(e),
@@ -386,6 +418,36 @@ mod tests {
             capacity: "40".into(),
             ..Default::default()
         }
+    }
+
+    #[test]
+    fn dots_and_voting_deadline() {
+        let tz = chrono::Utc;
+        let ok = EventForm {
+            dots_per_member: "5".into(),
+            ..form()
+        }
+        .parse(&tz, "UTC")
+        .unwrap();
+        assert_eq!(ok.dots_per_member, 5);
+        assert_eq!(ok.voting_closes_at, None);
+        let e = EventForm {
+            dots_per_member: "0".into(),
+            ..form()
+        }
+        .parse(&tz, "UTC")
+        .unwrap_err();
+        assert_eq!(e.get("dots_per_member"), Some("events-error-dots"));
+        let late = EventForm {
+            voting_closes_at: "2099-01-01T00:00".into(),
+            ..form()
+        }
+        .parse(&tz, "UTC")
+        .unwrap_err();
+        assert_eq!(
+            late.get("voting_closes_at"),
+            Some("events-error-voting-after-start")
+        );
     }
 
     #[test]

@@ -61,8 +61,8 @@ pub async fn insert(
     Ok(on_tx!(tx, |c| {
         sqlx::query_scalar(
         "INSERT INTO events (community_id, title, description, kind, mode, starts_at, ends_at, time_zone, venue, city, state_code,
-         online_link, host_organization_id, scheduled_around, status, capacity, created_by, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $18) RETURNING id"
+         online_link, host_organization_id, scheduled_around, status, capacity, dots_per_member, voting_closes_at, created_by, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $20) RETURNING id"
     )
     .bind(community_id)
     .bind(&e.title)
@@ -80,6 +80,8 @@ pub async fn insert(
     .bind(&e.scheduled_around)
     .bind(e.status.as_str())
     .bind(e.capacity)
+    .bind(e.dots_per_member)
+    .bind(e.voting_closes_at)
     .bind(by)
     .bind(t)
     .fetch_one(c)
@@ -93,7 +95,7 @@ pub async fn update(tx: &mut Tx, community_id: i64, id: i64, e: &EventInput) -> 
         sqlx::query(
         "UPDATE events SET title = $1, description = $2, kind = $3, mode = $4, starts_at = $5, ends_at = $6, time_zone = $7,
          venue = $8, city = $9, state_code = $10, online_link = $11, host_organization_id = $12, scheduled_around = $13,
-         status = $14, capacity = $15, updated_at = $16 WHERE community_id = $17 AND id = $18"
+         status = $14, capacity = $15, dots_per_member = $16, voting_closes_at = $17, updated_at = $18 WHERE community_id = $19 AND id = $20"
     )
     .bind(&e.title)
     .bind(&e.description)
@@ -110,6 +112,8 @@ pub async fn update(tx: &mut Tx, community_id: i64, id: i64, e: &EventInput) -> 
     .bind(&e.scheduled_around)
     .bind(e.status.as_str())
     .bind(e.capacity)
+    .bind(e.dots_per_member)
+    .bind(e.voting_closes_at)
     .bind(now())
     .bind(community_id)
     .bind(id)

@@ -751,6 +751,8 @@ async fn events(
                 scheduled_around: None,
                 status,
                 capacity: Some(40),
+                dots_per_member: 3,
+                voting_closes_at: None,
             }
         };
     // Members of the first community: people of its organizations (see COMMUNITIES).

@@ -161,6 +161,11 @@ fn form_of(e: &Event) -> EventForm {
         scheduled_around: e.scheduled_around.clone().unwrap_or_default(),
         status: e.status.clone(),
         capacity: e.capacity.map(|i| i.to_string()).unwrap_or_default(),
+        dots_per_member: e.dots_per_member.to_string(),
+        voting_closes_at: e
+            .voting_closes_at
+            .map(|t| rules::local_input(&t, &tz))
+            .unwrap_or_default(),
     }
 }
 
