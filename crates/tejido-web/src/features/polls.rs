@@ -1,19 +1,2058 @@
-//! Polls: pages under `/c/{slug}/…` and JSON under `/api/v1/communities/{slug}/…`.
+//! Learning: polls and questionnaires, After Action Reviews and Appreciative Inquiry. Pages under
+//! `/c/{slug}/polls…` and `/c/{slug}/reviews…`; JSON under `/api/v1/communities/{slug}/polls…`.
+//!
+//! Who may do what: members (and admins and managers) answer open polls once, read aggregate
+//! results and take part in reviews; managers build, open, close, duplicate and remind, see
+//! non-anonymous responses and download them as CSV, and consolidate reviews. An anonymous poll's
+//! results are only aggregates, and breakdowns by organization or position level hide groups of
+//! fewer than `MIN_GROUP` responses. Storage keeps anonymity: see `tejido_db::polls`.
 
-use axum::Router;
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Form, Json, Router};
+use chrono::TimeZone;
+use serde::Deserialize;
+use serde_json::{json, Value};
+use tejido_core::page::{Page, PageReq};
+use tejido_core::polls::{
+    self as core, parse_answers, PollForm, PollInput, QuestionForm, QuestionKind, QuestionSpec,
+    ReviewForm, ReviewKind, MAX_QUESTIONS, TEMPLATES,
+};
+use tejido_core::FieldErrors;
+use tejido_db::communities::Community;
+use tejido_db::polls::{self as store, AnswerRow, Poll, PollRow, Question, Review, ReviewEntry};
+use tejido_db::{DateTime, Utc};
 
-use crate::AppState;
+use super::api::ApiJson;
+use super::communities::{load, Loaded};
+use super::Options;
+use crate::error::AppResult;
+use crate::views::{html, html_invalid, redirect, Pager};
+use crate::{AppError, AppState, Ctx};
 
+/// Most members written to at once (invitation or reminder).
+const MAIL_LIMIT: i64 = 2000;
+
+#[rustfmt::skip] // one route per line: tests/it/polls.rs reads these lines
 pub fn router() -> Router<AppState> {
     Router::new()
+        .route("/c/{slug}/polls", get(list_page).post(create))
+        .route("/c/{slug}/polls/from-template", post(create_from_template))
+        .route("/c/{slug}/polls/{id}", get(poll_page))
+        .route("/c/{slug}/polls/{id}/settings", post(save_settings))
+        .route("/c/{slug}/polls/{id}/questions", post(add_question))
+        .route("/c/{slug}/polls/{id}/questions/{q}/move", post(move_question))
+        .route("/c/{slug}/polls/{id}/questions/{q}/delete", post(delete_question))
+        .route("/c/{slug}/polls/{id}/preview", get(preview))
+        .route("/c/{slug}/polls/{id}/duplicate", post(duplicate))
+        .route("/c/{slug}/polls/{id}/status", post(set_status))
+        .route("/c/{slug}/polls/{id}/remind", post(remind))
+        .route("/c/{slug}/polls/{id}/answer", get(answer_form).post(answer_save))
+        .route("/c/{slug}/polls/{id}/results", get(results_page))
+        .route("/c/{slug}/polls/{id}/results.csv", get(results_csv))
+        .route("/c/{slug}/polls/{id}/responses.csv", get(responses_csv))
+        .route("/c/{slug}/reviews", get(reviews_page).post(create_review))
+        .route("/c/{slug}/reviews/{id}", get(review_page))
+        .route("/c/{slug}/reviews/{id}/contribute", post(contribute))
+        .route("/c/{slug}/reviews/{id}/consolidate", post(consolidate))
+        .route("/c/{slug}/reviews/{id}/outcomes", post(add_outcome))
 }
 
 /// Routes nested under `/api/v1`.
+#[rustfmt::skip]
 pub fn api_router() -> Router<AppState> {
     Router::new()
+        .route("/communities/{slug}/polls", get(api_list).post(api_create))
+        .route("/communities/{slug}/polls/{id}", get(api_poll))
+        .route("/communities/{slug}/polls/{id}/questions", post(api_add_question))
+        .route("/communities/{slug}/polls/{id}/status", post(api_status))
+        .route("/communities/{slug}/polls/{id}/answer", post(api_answer))
+        .route("/communities/{slug}/polls/{id}/results", get(api_results))
+        .route("/communities/{slug}/reviews", get(api_reviews))
+        .route("/communities/{slug}/reviews/{id}", get(api_review))
+}
+
+// ---- authorization ---------------------------------------------------------------------------
+
+struct Who {
+    l: Loaded,
+    manage: bool,
+    person: Option<i64>,
+}
+
+fn refuse(c: &Ctx) -> AppError {
+    if c.signed_in() {
+        AppError::Forbidden
+    } else {
+        AppError::Unauthorized
+    }
+}
+
+/// Members, managers and admins; others 403 (401 anonymous).
+async fn member(s: &AppState, c: &Ctx, slug: &str) -> AppResult<Who> {
+    let l = load(s, c, slug).await?;
+    let manage = c.is_admin() || l.access.manage;
+    let person = c.user.as_ref().and_then(|u| u.person_id);
+    let is_member = manage
+        || !l.roles.is_empty()
+        || match person {
+            Some(pid) => {
+                tejido_db::communities::standing(&s.db, l.community.id, pid)
+                    .await?
+                    .0
+            }
+            None => false,
+        };
+    if !is_member {
+        return Err(refuse(c));
+    }
+    Ok(Who { l, manage, person })
+}
+
+async fn manager(s: &AppState, c: &Ctx, slug: &str) -> AppResult<Who> {
+    c.require_user()?;
+    let w = member(s, c, slug).await?;
+    if !w.manage {
+        return Err(AppError::Forbidden);
+    }
+    Ok(w)
+}
+
+async fn poll_of(s: &AppState, w: &Who, id: i64) -> AppResult<Poll> {
+    store::get(&s.db, w.l.community.id, id)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+async fn audit(
+    tx: &mut tejido_db::Tx,
+    c: &Ctx,
+    action: &str,
+    slug: &str,
+    detail: &str,
+) -> AppResult<()> {
+    tejido_db::audit::record(tx, c.user_id(), action, Some(slug), Some(detail)).await?;
+    Ok(())
+}
+
+fn tz(m: &Community) -> chrono_tz::Tz {
+    m.time_zone
+        .parse()
+        .unwrap_or(chrono_tz::America::Mexico_City)
+}
+
+fn to_utc(m: &Community, t: Option<chrono::NaiveDateTime>) -> Option<DateTime<Utc>> {
+    t.and_then(|n| tz(m).from_local_datetime(&n).earliest())
+        .map(|d| d.with_timezone(&Utc))
+}
+
+fn local_input(m: &Community, t: &Option<DateTime<Utc>>) -> String {
+    t.map(|t| t.with_timezone(&tz(m)).format("%Y-%m-%dT%H:%M").to_string())
+        .unwrap_or_default()
+}
+
+/// Checks the event belongs to the community.
+async fn check_event(
+    s: &AppState,
+    m: &Community,
+    event: Option<i64>,
+) -> AppResult<Result<(), FieldErrors>> {
+    if let Some(eid) = event {
+        if tejido_db::events::get(&s.db, m.id, eid).await?.is_none() {
+            return Ok(Err(FieldErrors::single("event", "error-invalid-choice")));
+        }
+    }
+    Ok(Ok(()))
+}
+
+fn row<'a>(m: &Community, i: &'a PollInput, template: Option<&'a str>) -> PollRow<'a> {
+    PollRow {
+        title: &i.title,
+        description: i.description.as_deref(),
+        event_id: i.event_id,
+        anonymous: i.anonymous,
+        opens_at: to_utc(m, i.opens_at),
+        closes_at: to_utc(m, i.closes_at),
+        template,
+    }
+}
+
+fn random_id() -> String {
+    use rand::RngCore;
+    let mut b = [0u8; 16];
+    rand::rngs::OsRng.fill_bytes(&mut b);
+    b.iter().map(|x| format!("{x:02x}")).collect()
+}
+
+// ---- shared writes ---------------------------------------------------------------------------
+
+async fn write_create(
+    s: &AppState,
+    c: &Ctx,
+    w: &Who,
+    input: &PollInput,
+) -> AppResult<Result<i64, FieldErrors>> {
+    if let Err(e) = check_event(s, &w.l.community, input.event_id).await? {
+        return Ok(Err(e));
+    }
+    let mut tx = s.db.begin().await?;
+    let id = store::insert(
+        &mut tx,
+        w.l.community.id,
+        &row(&w.l.community, input, None),
+        c.user_id(),
+    )
+    .await?;
+    audit(
+        &mut tx,
+        c,
+        "poll-created",
+        &w.l.community.slug,
+        &id.to_string(),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Ok(id))
+}
+
+async fn write_template(s: &AppState, c: &Ctx, w: &Who, key: &str) -> AppResult<i64> {
+    let (title, qs) = core::template(key, c.lang()).ok_or(AppError::BadRequest("template"))?;
+    let input = PollInput {
+        title,
+        description: None,
+        event_id: None,
+        anonymous: true,
+        opens_at: None,
+        closes_at: None,
+    };
+    let mut tx = s.db.begin().await?;
+    let id = store::insert(
+        &mut tx,
+        w.l.community.id,
+        &row(&w.l.community, &input, Some(key)),
+        c.user_id(),
+    )
+    .await?;
+    for q in &qs {
+        store::insert_question(&mut tx, id, q).await?;
+    }
+    audit(
+        &mut tx,
+        c,
+        "poll-created",
+        &w.l.community.slug,
+        &format!("{id}:{key}"),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+async fn write_question(
+    s: &AppState,
+    c: &Ctx,
+    w: &Who,
+    p: &Poll,
+    form: &QuestionForm,
+) -> AppResult<Result<i64, FieldErrors>> {
+    let q = match form.parse() {
+        Ok(q) => q,
+        Err(e) => return Ok(Err(e)),
+    };
+    if !p.is_draft() {
+        return Ok(Err(FieldErrors::single("text", "poll-error-not-draft")));
+    }
+    let mut tx = s.db.begin().await?;
+    if store::question_count(&mut tx, p.id).await? >= MAX_QUESTIONS as i64 {
+        return Ok(Err(FieldErrors::single(
+            "text",
+            "poll-error-too-many-questions",
+        )));
+    }
+    let id = store::insert_question(&mut tx, p.id, &q).await?;
+    audit(
+        &mut tx,
+        c,
+        "poll-question-added",
+        &w.l.community.slug,
+        &format!("{}:{id}", p.id),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Ok(id))
+}
+
+/// Opens (sending the invitations through the outbox) or closes a poll.
+async fn write_status(s: &AppState, c: &Ctx, w: &Who, p: &Poll, status: &str) -> AppResult<()> {
+    let ok = matches!(
+        (p.status.as_str(), status),
+        ("draft", "open") | ("open", "closed") | ("closed", "open")
+    );
+    if !ok {
+        return Err(AppError::Validation(FieldErrors::single(
+            "status",
+            "error-invalid-choice",
+        )));
+    }
+    if status == "open" && store::questions(&s.db, p.id).await?.is_empty() {
+        return Err(AppError::Validation(FieldErrors::single(
+            "status",
+            "poll-error-no-questions",
+        )));
+    }
+    let invite = status == "open" && p.invited_at.is_none();
+    let to = if invite {
+        store::recipients(&s.db, w.l.community.id, p.id, false, MAIL_LIMIT).await?
+    } else {
+        vec![]
+    };
+    let mut tx = s.db.begin().await?;
+    store::set_status(&mut tx, p.id, status).await?;
+    if invite {
+        enqueue(s, &mut tx, w, p, &to, "poll-mail-invite-subject").await?;
+        store::mark_invited(&mut tx, p.id).await?;
+    }
+    audit(
+        &mut tx,
+        c,
+        &format!("poll-{status}"),
+        &w.l.community.slug,
+        &p.id.to_string(),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+async fn enqueue(
+    s: &AppState,
+    tx: &mut tejido_db::Tx,
+    w: &Who,
+    p: &Poll,
+    to: &[store::Recipient],
+    subject_id: &str,
+) -> AppResult<()> {
+    let link = format!(
+        "{}/c/{}/polls/{}/answer",
+        s.config.base_url.trim_end_matches('/'),
+        w.l.community.slug,
+        p.id
+    );
+    for r in to {
+        let tr = crate::i18n::Tr {
+            i18n: &s.i18n,
+            locale: r
+                .locale
+                .as_deref()
+                .and_then(tejido_core::accounts::Locale::parse)
+                .unwrap_or(tejido_core::accounts::Locale::EsMx),
+        };
+        let subject = tr.t1(subject_id, "title", &p.title);
+        let body = tr.t2(
+            "poll-mail-body",
+            "community",
+            &w.l.community.name,
+            "link",
+            &link,
+        );
+        tejido_db::outbox::enqueue(tx, &r.email, &subject, &body).await?;
+    }
+    Ok(())
+}
+
+/// The one reminder to those who have not answered; false when already sent.
+async fn write_remind(s: &AppState, c: &Ctx, w: &Who, p: &Poll) -> AppResult<bool> {
+    if p.status != "open" {
+        return Err(AppError::Validation(FieldErrors::single(
+            "status",
+            "poll-error-not-open",
+        )));
+    }
+    let to = store::recipients(&s.db, w.l.community.id, p.id, true, MAIL_LIMIT).await?;
+    let mut tx = s.db.begin().await?;
+    if !store::mark_reminded(&mut tx, p.id).await? {
+        return Ok(false);
+    }
+    enqueue(s, &mut tx, w, p, &to, "poll-mail-remind-subject").await?;
+    audit(
+        &mut tx,
+        c,
+        "poll-reminded",
+        &w.l.community.slug,
+        &p.id.to_string(),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+fn specs(qs: &[Question]) -> Vec<QuestionSpec> {
+    qs.iter()
+        .map(|q| QuestionSpec {
+            id: q.id,
+            kind: q.kind(),
+            required: q.required,
+            options: q.option_list().len(),
+        })
+        .collect()
+}
+
+enum Submitted {
+    Saved,
+    Already,
+    Invalid(FieldErrors),
+}
+
+async fn write_answer(
+    s: &AppState,
+    w: &Who,
+    p: &Poll,
+    qs: &[Question],
+    pairs: &[(String, String)],
+) -> AppResult<Submitted> {
+    let pid = w.person.ok_or(AppError::Forbidden)?;
+    if !p.accepting(tejido_db::now()) {
+        return Err(AppError::Forbidden);
+    }
+    let answers = match parse_answers(&specs(qs), pairs) {
+        Ok(a) => a,
+        Err(e) => return Ok(Submitted::Invalid(e)),
+    };
+    let (org, level) = store::person_groups(&s.db, pid).await?;
+    let rid = random_id();
+    // Only the date, in the community's zone: no time of day is kept.
+    let on = Utc::now().with_timezone(&tz(&w.l.community)).date_naive();
+    let sub = store::Submission {
+        response_id: &rid,
+        on,
+        organization_id: org,
+        position_level: level.as_deref(),
+        author: (!p.anonymous).then_some(pid),
+        answers: &answers,
+    };
+    let mut tx = s.db.begin().await?;
+    if !store::submit(&mut tx, p.id, pid, &sub).await? {
+        return Ok(Submitted::Already);
+    }
+    // No audit row: its time and user would undo the anonymity of the response.
+    tx.commit().await?;
+    Ok(Submitted::Saved)
+}
+
+// ---- results ---------------------------------------------------------------------------------
+
+/// One bar segment of a chart.
+pub struct Seg {
+    pub x: f64,
+    pub w: f64,
+    pub fill: &'static str,
+    pub title: String,
+}
+
+pub struct ChartRow {
+    pub label: String,
+    pub value: String,
+    pub y: u32,
+    pub segs: Vec<Seg>,
+}
+
+#[derive(Template)]
+#[template(path = "polls/chart.svg")]
+pub struct Chart {
+    pub id: String,
+    pub title: String,
+    pub rows: Vec<ChartRow>,
+    pub h: u32,
+}
+
+/// A chart row before layout: label, value text, and (fraction, fill, tooltip) segments.
+type RowSpec = (String, String, Vec<(f64, &'static str, String)>);
+
+const PLOT_X: f64 = 150.0;
+const PLOT_W: f64 = 200.0;
+const LIKERT_FILLS: [&str; 5] = ["#a4161a", "#e08a5a", "#b8b8b8", "#6aa0c8", "#1d5c8c"];
+
+fn chart(id: String, title: String, rows: Vec<RowSpec>) -> String {
+    let rows: Vec<ChartRow> = rows
+        .into_iter()
+        .enumerate()
+        .map(|(i, (label, value, parts))| {
+            let mut x = PLOT_X;
+            let segs = parts
+                .into_iter()
+                .map(|(frac, fill, title)| {
+                    let w = (frac.clamp(0.0, 1.0) * PLOT_W * 10.0).round() / 10.0;
+                    let s = Seg { x, w, fill, title };
+                    x += w;
+                    s
+                })
+                .collect();
+            ChartRow {
+                label,
+                value,
+                y: 8 + 26 * i as u32,
+                segs,
+            }
+        })
+        .collect();
+    let h = 16 + 26 * rows.len() as u32;
+    Chart { id, title, rows, h }.render().unwrap_or_default()
+}
+
+fn fmt1(x: f64) -> String {
+    format!("{x:.1}")
+}
+fn fmt2(x: f64) -> String {
+    format!("{x:.2}")
+}
+
+/// One question's aggregate.
+pub struct QResult {
+    pub q: Question,
+    pub n: usize,
+    /// (label, count, percent)
+    pub dist: Vec<(String, usize, f64)>,
+    pub mean: Option<String>,
+    pub median: Option<String>,
+    pub nps: Option<String>,
+    pub paired: Option<core::Paired>,
+    pub paired_text: Vec<(String, String)>,
+    pub texts: Vec<String>,
+    pub svg: String,
+}
+
+fn likert_labels(c: &Ctx) -> Vec<String> {
+    (1..=5).map(|i| c.t(&format!("poll-likert-{i}"))).collect()
+}
+
+fn aggregate(c: &Ctx, qs: &[Question], rows: &[AnswerRow]) -> Vec<QResult> {
+    qs.iter()
+        .map(|q| {
+            let mine: Vec<&AnswerRow> = rows.iter().filter(|r| r.question_id == q.id).collect();
+            let nums: Vec<f64> = mine.iter().filter_map(|r| r.num).collect();
+            let n = mine.len();
+            let mut r = QResult {
+                q: q.clone(),
+                n,
+                dist: vec![],
+                mean: None,
+                median: None,
+                nps: None,
+                paired: None,
+                paired_text: vec![],
+                texts: vec![],
+                svg: String::new(),
+            };
+            let cid = format!("q{}", q.id);
+            match q.kind() {
+                QuestionKind::Likert => {
+                    let d = core::distribution(&nums, 1, 5);
+                    let labels = likert_labels(c);
+                    r.dist = labels
+                        .iter()
+                        .zip(&d)
+                        .map(|(l, k)| (l.clone(), *k, core::percent(*k, n)))
+                        .collect();
+                    r.mean = core::mean(&nums).map(fmt2);
+                    r.median = core::median(&nums).map(fmt1);
+                    let parts = r
+                        .dist
+                        .iter()
+                        .enumerate()
+                        .map(|(i, (l, k, p))| {
+                            (
+                                if n == 0 { 0.0 } else { *k as f64 / n as f64 },
+                                LIKERT_FILLS[i],
+                                format!("{l}: {k} ({p}%)"),
+                            )
+                        })
+                        .collect();
+                    r.svg = chart(
+                        cid,
+                        q.text.clone(),
+                        vec![(c.t("poll-chart-all"), n.to_string(), parts)],
+                    );
+                }
+                QuestionKind::Single | QuestionKind::Multiple => {
+                    let opts = q.option_list();
+                    let mut counts = vec![0usize; opts.len()];
+                    for a in &mine {
+                        if let Some(x) = a.num {
+                            if let Some(k) = counts.get_mut(x as usize) {
+                                *k += 1;
+                            }
+                        }
+                        for i in a
+                            .text
+                            .as_deref()
+                            .unwrap_or("")
+                            .split(',')
+                            .filter_map(|s| s.parse::<usize>().ok())
+                        {
+                            if let Some(k) = counts.get_mut(i) {
+                                *k += 1;
+                            }
+                        }
+                    }
+                    r.dist = opts
+                        .iter()
+                        .zip(&counts)
+                        .map(|(l, k)| (l.clone(), *k, core::percent(*k, n)))
+                        .collect();
+                    r.svg = bars(cid, &q.text, &r.dist, n);
+                }
+                QuestionKind::Nps => {
+                    let d = core::distribution(&nums, 0, 10);
+                    r.dist = d
+                        .iter()
+                        .enumerate()
+                        .map(|(i, k)| (i.to_string(), *k, core::percent(*k, n)))
+                        .collect();
+                    r.mean = core::mean(&nums).map(fmt2);
+                    r.median = core::median(&nums).map(fmt1);
+                    r.nps = core::nps(&nums).map(fmt1);
+                    r.svg = bars(cid, &q.text, &r.dist, n);
+                }
+                QuestionKind::Number => {
+                    r.mean = core::mean(&nums).map(fmt2);
+                    r.median = core::median(&nums).map(fmt2);
+                }
+                QuestionKind::Short | QuestionKind::Long => {
+                    r.texts = mine
+                        .iter()
+                        .filter_map(|a| a.text.clone())
+                        .take(500)
+                        .collect();
+                }
+                QuestionKind::PrePost => {
+                    let pairs: Vec<(f64, f64)> = mine
+                        .iter()
+                        .filter_map(|a| Some((a.num?, a.num2?)))
+                        .collect();
+                    if let Some(p) = core::paired(&pairs) {
+                        r.paired_text = vec![
+                            (c.t("poll-result-before"), fmt2(p.mean_before)),
+                            (c.t("poll-result-after"), fmt2(p.mean_after)),
+                            (c.t("poll-result-diff"), fmt2(p.mean_diff)),
+                            (
+                                c.t("poll-result-sd"),
+                                p.sd_diff.map(fmt2).unwrap_or_else(|| "—".into()),
+                            ),
+                        ];
+                        r.svg = chart(
+                            cid,
+                            q.text.clone(),
+                            vec![
+                                (
+                                    c.t("poll-result-before"),
+                                    fmt2(p.mean_before),
+                                    vec![(p.mean_before / 5.0, "#b8b8b8", fmt2(p.mean_before))],
+                                ),
+                                (
+                                    c.t("poll-result-after"),
+                                    fmt2(p.mean_after),
+                                    vec![(p.mean_after / 5.0, "#1d5c8c", fmt2(p.mean_after))],
+                                ),
+                            ],
+                        );
+                        r.paired = Some(p);
+                    }
+                }
+            }
+            r
+        })
+        .collect()
+}
+
+fn bars(id: String, title: &str, dist: &[(String, usize, f64)], n: usize) -> String {
+    let max = dist.iter().map(|d| d.1).max().unwrap_or(0).max(1);
+    let _ = n;
+    chart(
+        id,
+        title.to_owned(),
+        dist.iter()
+            .map(|(l, k, p)| {
+                (
+                    l.clone(),
+                    format!("{k} ({p}%)"),
+                    vec![(*k as f64 / max as f64, "#1d5c8c", format!("{l}: {k}"))],
+                )
+            })
+            .collect(),
+    )
+}
+
+/// A breakdown of response counts and Likert/NPS means by group; groups under `MIN_GROUP` hidden.
+pub struct Group {
+    pub label: String,
+    pub n: usize,
+}
+
+fn breakdown(c: &Ctx, rows: &[AnswerRow], by_org: bool) -> (Vec<Group>, usize) {
+    let mut seen: Vec<(String, Option<String>)> = vec![];
+    for r in rows {
+        let key = if by_org {
+            r.organization_name.clone()
+        } else {
+            r.position_level.clone()
+        };
+        if !seen.iter().any(|(id, _)| id == &r.response_id) {
+            seen.push((r.response_id.clone(), key));
+        }
+    }
+    let mut groups: Vec<(Option<String>, usize)> = vec![];
+    for (_, k) in &seen {
+        match groups.iter_mut().find(|g| &g.0 == k) {
+            Some(g) => g.1 += 1,
+            None => groups.push((k.clone(), 1)),
+        }
+    }
+    let mut hidden = 0;
+    let mut out = vec![];
+    for (k, n) in groups {
+        if core::group_visible(n) {
+            out.push(Group {
+                label: k.unwrap_or_else(|| c.t("poll-group-unknown")),
+                n,
+            });
+        } else {
+            hidden += 1;
+        }
+    }
+    out.sort_by(|a, b| a.label.cmp(&b.label));
+    (out, hidden)
+}
+
+// ---- pages -----------------------------------------------------------------------------------
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct PageQuery {
+    page: Option<u32>,
+    per_page: Option<u32>,
+}
+
+#[derive(Template)]
+#[template(path = "polls/list.html")]
+struct ListPage {
+    c: Ctx,
+    m: Community,
+    manage: bool,
+    polls: Page<Poll>,
+    pager: Pager,
+    templates: Options,
+    /// The template selected at first.
+    first: String,
+    form: PollForm,
+    errors: FieldErrors,
+    events: Options,
+}
+
+async fn event_options(s: &AppState, m: &Community) -> AppResult<Options> {
+    let t = tejido_db::now();
+    let mut out: Options = vec![];
+    for upcoming in [true, false] {
+        let p = tejido_db::events::list(&s.db, m.id, upcoming, t, PageReq::new(Some(1), Some(50)))
+            .await?;
+        out.extend(p.items.into_iter().map(|e| (e.id.to_string(), e.title)));
+    }
+    Ok(out)
+}
+
+fn template_options(c: &Ctx) -> Options {
+    TEMPLATES
+        .iter()
+        .map(|t| ((*t).to_owned(), c.label("poll-template", t)))
+        .collect()
+}
+
+async fn list_view(
+    s: &AppState,
+    c: Ctx,
+    w: Who,
+    page: Option<u32>,
+    form: PollForm,
+    errors: FieldErrors,
+) -> AppResult<ListPage> {
+    let polls = store::list(&s.db, w.l.community.id, w.manage, PageReq::new(page, None)).await?;
+    let pager = Pager::new(&polls, &format!("/c/{}/polls", w.l.community.slug));
+    let events = if w.manage {
+        event_options(s, &w.l.community).await?
+    } else {
+        vec![]
+    };
+    let templates = template_options(&c);
+    Ok(ListPage {
+        c,
+        m: w.l.community,
+        manage: w.manage,
+        polls,
+        pager,
+        templates,
+        first: TEMPLATES[0].to_owned(),
+        form,
+        errors,
+        events,
+    })
+}
+
+async fn list_page(
+    State(s): State<AppState>,
+    c: Ctx,
+    Path(slug): Path<String>,
+    Query(q): Query<PageQuery>,
+) -> AppResult<Response> {
+    let w = member(&s, &c, &slug).await?;
+    Ok(html(
+        &list_view(&s, c, w, q.page, PollForm::default(), FieldErrors::new()).await?,
+    ))
+}
+
+async fn create(
+    State(s): State<AppState>,
+    c: Ctx,
+    Path(slug): Path<String>,
+    Form(form): Form<PollForm>,
+) -> AppResult<Response> {
+    let w = manager(&s, &c, &slug).await?;
+    let r = match form.parse() {
+        Ok(i) => write_create(&s, &c, &w, &i).await?,
+        Err(e) => Err(e),
+    };
+    match r {
+        Ok(id) => Ok(redirect(&format!("/c/{slug}/polls/{id}"))),
+        Err(errors) => Ok(html_invalid(
+            &list_view(&s, c, w, None, form, errors).await?,
+        )),
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct TemplateForm {
+    template: String,
+}
+
+async fn create_from_template(
+    State(s): State<AppState>,
+    c: Ctx,
+    Path(slug): Path<String>,
+    Form(f): Form<TemplateForm>,
+) -> AppResult<Response> {
+    let w = manager(&s, &c, &slug).await?;
+    if !TEMPLATES.contains(&f.template.as_str()) {
+        let errors = FieldErrors::single("template", "error-invalid-choice");
+        return Ok(html_invalid(
+            &list_view(&s, c, w, None, PollForm::default(), errors).await?,
+        ));
+    }
+    let id = write_template(&s, &c, &w, &f.template).await?;
+    Ok(redirect(&format!("/c/{slug}/polls/{id}")))
+}
+
+#[derive(Template)]
+#[template(path = "polls/show.html")]
+struct PollPage {
+    c: Ctx,
+    m: Community,
+    p: Poll,
+    manage: bool,
+    answered: bool,
+    accepting: bool,
+    responses: i64,
+    questions: Vec<Question>,
+    form: PollForm,
+    errors: FieldErrors,
+    qform: QuestionForm,
+    qerrors: FieldErrors,
+    kinds: Options,
+    levels: Options,
+    events: Options,
+}
+
+#[allow(clippy::too_many_arguments)] // the page's two forms, each with its errors
+async fn poll_view(
+    s: &AppState,
+    c: Ctx,
+    w: Who,
+    p: Poll,
+    form: Option<PollForm>,
+    errors: FieldErrors,
+    qform: Option<QuestionForm>,
+    qerrors: FieldErrors,
+) -> AppResult<PollPage> {
+    let questions = store::questions(&s.db, p.id).await?;
+    let answered = match w.person {
+        Some(pid) => store::has_answered(&s.db, p.id, pid).await?,
+        None => false,
+    };
+    let responses = store::response_count(&s.db, p.id).await?;
+    let m = w.l.community;
+    let form = form.unwrap_or_else(|| PollForm {
+        title: p.title.clone(),
+        description: p.description.clone().unwrap_or_default(),
+        event: p.event_id.map(|e| e.to_string()).unwrap_or_default(),
+        anonymous: if p.anonymous {
+            "on".into()
+        } else {
+            String::new()
+        },
+        opens_at: local_input(&m, &p.opens_at),
+        closes_at: local_input(&m, &p.closes_at),
+    });
+    let events = if w.manage {
+        event_options(s, &m).await?
+    } else {
+        vec![]
+    };
+    let kinds = QuestionKind::ALL
+        .iter()
+        .map(|k| (k.as_str().to_owned(), c.label("poll-kind", k.as_str())))
+        .collect();
+    let levels = core::LEVELS
+        .iter()
+        .map(|l| ((*l).to_owned(), c.label("poll-level", l)))
+        .collect();
+    Ok(PollPage {
+        accepting: p.accepting(tejido_db::now()),
+        c,
+        m,
+        p,
+        manage: w.manage,
+        answered,
+        responses,
+        questions,
+        form,
+        errors,
+        qform: qform.unwrap_or_else(|| QuestionForm {
+            kind: "likert".into(),
+            required: "on".into(),
+            ..Default::default()
+        }),
+        qerrors,
+        kinds,
+        levels,
+        events,
+    })
+}
+
+async fn poll_page(
+    State(s): State<AppState>,
+    c: Ctx,
+    Path((slug, id)): Path<(String, i64)>,
+) -> AppResult<Response> {
+    let w = member(&s, &c, &slug).await?;
+    let p = poll_of(&s, &w, id).await?;
+    if p.is_draft() && !w.manage {
+        return Err(AppError::NotFound);
+    }
+    Ok(html(
+        &poll_view(
+            &s,
+            c,
+            w,
+            p,
+            None,
+            FieldErrors::new(),
+            None,
+            FieldErrors::new(),
+        )
+        .await?,
+    ))
+}
+
+async fn save_settings(
+    State(s): State<AppState>,
+    c: Ctx,
+    Path((slug, id)): Path<(String, i64)>,
+    Form(form): Form<PollForm>,
+) -> AppResult<Response> {
+    let w = manager(&s, &c, &slug).await?;
+    let p = poll_of(&s, &w, id).await?;
+    let mut r = form.parse();
+    if let Ok(i) = &r {
+        if let Err(e) = check_event(&s, &w.l.community, i.event_id).await? {
+            r = Err(e);
+        } else if i.anonymous != p.anonymous && store::response_count(&s.db, p.id).await? > 0 {
+            r = Err(FieldErrors::single(
+                "anonymous",
+                "poll-error-anonymity-fixed",
+            ));
+        }
+    }
+    match r {
+        Ok(i) => {
+            let mut tx = s.db.begin().await?;
+            store::update(&mut tx, p.id, &row(&w.l.community, &i, None)).await?;
+            audit(&mut tx, &c, "poll-updated", &slug, &id.to_string()).await?;
+            tx.commit().await?;
+            Ok(redirect(&format!("/c/{slug}/polls/{id}")))
+        }
+        Err(errors) => Ok(html_invalid(
+            &poll_view(&s, c, w, p, Some(form), errors, None, FieldErrors::new()).await?,
+        )),
+    }
+}
+
+async fn add_question(
+    State(s): State<AppState>,
+    c: Ctx,
+    Path((slug, id)): Path<(String, i64)>,
+    Form(form): Form<QuestionForm>,
+) -> AppResult<Response> {
+    let w = manager(&s, &c, &slug).await?;
+    let p = poll_of(&s, &w, id).await?;
+    match write_question(&s, &c, &w, &p, &form).await? {
+        Ok(_) => Ok(redirect(&format!("/c/{slug}/polls/{id}#questions"))),
+        Err(errors) => Ok(html_invalid(
+            &poll_view(&s, c, w, p, None, FieldErrors::new(), Some(form), errors).await?,
+        )),
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct MoveForm {
+    dir: String,
+}
+
+async fn move_question(
+    State(s): State<AppState>,
+    c: Ctx,
+    Path((slug, id, q)): Path<(String, i64, i64)>,
+    Form(f): Form<MoveForm>,
+) -> AppResult<Response> {
+    let w = manager(&s, &c, &slug).await?;
+    let p = poll_of(&s, &w, id).await?;
+    let mut tx = s.db.begin().await?;
+    store::move_question(&mut tx, p.id, q, f.dir != "down").await?;
+    tx.commit().await?;
+    Ok(redirect(&format!("/c/{slug}/polls/{id}#questions")))
+}
+
+async fn delete_question(
+    State(s): State<AppState>,
+    c: Ctx,
+    Path((slug, id, q)): Path<(String, i64, i64)>,
+) -> AppResult<Response> {
+    let w = manager(&s, &c, &slug).await?;
+    let p = poll_of(&s, &w, id).await?;
+    if !p.is_draft() {
+        return Err(AppError::Validation(FieldErrors::single(
+            "text",
+            "poll-error-not-draft",
+        )));
+    }
+    let mut tx = s.db.begin().await?;
+    if !store::delete_question(&mut tx, p.id, q).await? {
+        return Err(AppError::NotFound);
+    }
+    audit(
+        &mut tx,
+        &c,
+        "poll-question-deleted",
+        &slug,
+        &format!("{id}:{q}"),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(redirect(&format!("/c/{slug}/polls/{id}#questions")))
+}
+
+#[derive(Template)]
+#[template(path = "polls/answer.html")]
+struct AnswerPage {
+    c: Ctx,
+    m: Community,
+    p: Poll,
+    questions: Vec<Question>,
+    preview: bool,
+    answered: bool,
+    accepting: bool,
+    values: Vec<(String, String)>,
+    errors: FieldErrors,
+    likert: Vec<String>,
+}
+
+impl AnswerPage {
+    fn value(&self, key: &str) -> String {
+        self.values
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    }
+    fn checked(&self, key: &str, v: &usize) -> bool {
+        let v = v.to_string();
+        self.values.iter().any(|(k, x)| k == key && *x == v)
+    }
+    fn key(&self, q: &Question) -> String {
+        format!("q{}", q.id)
+    }
+}
+
+async fn answer_view(
+    s: &AppState,
+    c: Ctx,
+    w: Who,
+    p: Poll,
+    preview: bool,
+    values: Vec<(String, String)>,
+    errors: FieldErrors,
+) -> AppResult<AnswerPage> {
+    let questions = store::questions(&s.db, p.id).await?;
+    let answered = match w.person {
+        Some(pid) => store::has_answered(&s.db, p.id, pid).await?,
+        None => false,
+    };
+    let likert = likert_labels(&c);
+    Ok(AnswerPage {
+        accepting: p.accepting(tejido_db::now()),
+        c,
+        m: w.l.community,
+        p,
+        questions,
+        preview,
+        answered,
+        values,
+        errors,
+        likert,
+    })
+}
+
+async fn preview(
+    State(s): State<AppState>,
+    c: Ctx,
+    Path((slug, id)): Path<(String, i64)>,
+) -> AppResult<Response> {
+    let w = manager(&s, &c, &slug).await?;
+    let p = poll_of(&s, &w, id).await?;
+    Ok(html(
+        &answer_view(&s, c, w, p, true, vec![], FieldErrors::new()).await?,
+    ))
+}
+
+async fn answer_form(
+    State(s): State<AppState>,
+    c: Ctx,
+    Path((slug, id)): Path<(String, i64)>,
+) -> AppResult<Response> {
+    let w = member(&s, &c, &slug).await?;
+    let p = poll_of(&s, &w, id).await?;
+    if p.is_draft() {
+        return Err(AppError::NotFound);
+    }
+    Ok(html(
+        &answer_view(&s, c, w, p, false, vec![], FieldErrors::new()).await?,
+    ))
+}
+
+async fn answer_save(
+    State(s): State<AppState>,
+    c: Ctx,
+    Path((slug, id)): Path<(String, i64)>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> AppResult<Response> {
+    c.require_user()?;
+    let w = member(&s, &c, &slug).await?;
+    let p = poll_of(&s, &w, id).await?;
+    let qs = store::questions(&s.db, p.id).await?;
+    match write_answer(&s, &w, &p, &qs, &pairs).await? {
+        Submitted::Saved | Submitted::Already => {
+            Ok(redirect(&format!("/c/{slug}/polls/{id}?answered=1")))
+        }
+        Submitted::Invalid(errors) => {
+            let values = pairs.into_iter().filter(|(k, _)| k != "_csrf").collect();
+            Ok(html_invalid(
+                &answer_view(&s, c, w, p, false, values, errors).await?,
+            ))
+        }
+    }
+}
+
+async fn duplicate(
+    State(s): State<AppState>,
+    c: Ctx,
+    Path((slug, id)): Path<(String, i64)>,
+) -> AppResult<Response> {
+    let w = manager(&s, &c, &slug).await?;
+    let p = poll_of(&s, &w, id).await?;
+    let title: String = c
+        .t1("poll-copy-title", "title", &p.title)
+        .chars()
+        .take(200)
+        .collect();
+    let mut tx = s.db.begin().await?;
+    let nid = store::duplicate(&mut tx, &p, &title, c.user_id()).await?;
+    audit(
+        &mut tx,
+        &c,
+        "poll-duplicated",
+        &slug,
+        &format!("{id}:{nid}"),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(redirect(&format!("/c/{slug}/polls/{nid}")))
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct StatusForm {
+    status: String,
+}
+
+async fn set_status(
+    State(s): State<AppState>,
+    c: Ctx,
+    Path((slug, id)): Path<(String, i64)>,
+    Form(f): Form<StatusForm>,
+) -> AppResult<Response> {
+    let w = manager(&s, &c, &slug).await?;
+    let p = poll_of(&s, &w, id).await?;
+    write_status(&s, &c, &w, &p, &f.status).await?;
+    Ok(redirect(&format!("/c/{slug}/polls/{id}")))
+}
+
+async fn remind(
+    State(s): State<AppState>,
+    c: Ctx,
+    Path((slug, id)): Path<(String, i64)>,
+) -> AppResult<Response> {
+    let w = manager(&s, &c, &slug).await?;
+    let p = poll_of(&s, &w, id).await?;
+    write_remind(&s, &c, &w, &p).await?;
+    Ok(redirect(&format!("/c/{slug}/polls/{id}")))
+}
+
+#[derive(Template)]
+#[template(path = "polls/results.html")]
+struct ResultsPage {
+    c: Ctx,
+    m: Community,
+    p: Poll,
+    manage: bool,
+    responses: usize,
+    results: Vec<QResult>,
+    by_org: Vec<Group>,
+    by_org_hidden: usize,
+    by_level: Vec<Group>,
+    by_level_hidden: usize,
+}
+
+async fn results_data(
+    s: &AppState,
+    c: &Ctx,
+    w: &Who,
+    id: i64,
+) -> AppResult<(Poll, Vec<Question>, Vec<AnswerRow>)> {
+    let p = poll_of(s, w, id).await?;
+    if p.is_draft() && !w.manage {
+        return Err(AppError::NotFound);
+    }
+    let _ = c;
+    let qs = store::questions(&s.db, p.id).await?;
+    let rows = store::answers(&s.db, p.id).await?;
+    Ok((p, qs, rows))
+}
+
+fn respondents(rows: &[AnswerRow]) -> usize {
+    let mut ids: Vec<&str> = rows.iter().map(|r| r.response_id.as_str()).collect();
+    ids.dedup();
+    ids.len()
+}
+
+async fn results_page(
+    State(s): State<AppState>,
+    c: Ctx,
+    Path((slug, id)): Path<(String, i64)>,
+) -> AppResult<Response> {
+    let w = member(&s, &c, &slug).await?;
+    let (p, qs, rows) = results_data(&s, &c, &w, id).await?;
+    let results = aggregate(&c, &qs, &rows);
+    let (by_org, by_org_hidden) = breakdown(&c, &rows, true);
+    let (by_level, by_level_hidden) = breakdown(&c, &rows, false);
+    Ok(html(&ResultsPage {
+        responses: respondents(&rows),
+        c,
+        m: w.l.community,
+        p,
+        manage: w.manage,
+        results,
+        by_org,
+        by_org_hidden,
+        by_level,
+        by_level_hidden,
+    }))
+}
+
+fn csv_cell(s: &str) -> String {
+    // Quote always; neutralise spreadsheet formulas.
+    let s = if s.starts_with(['=', '+', '-', '@']) {
+        format!("'{s}")
+    } else {
+        s.to_owned()
+    };
+    format!("\"{}\"", s.replace('"', "\"\""))
+}
+
+fn csv(name: &str, lines: Vec<Vec<String>>) -> Response {
+    let body: String = lines
+        .iter()
+        .map(|l| l.iter().map(|c| csv_cell(c)).collect::<Vec<_>>().join(",") + "\r\n")
+        .collect();
+    let disp = format!("attachment; filename=\"{name}\"");
+    (
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/csv; charset=utf-8"),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                HeaderValue::from_str(&disp).unwrap_or(HeaderValue::from_static("attachment")),
+            ),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+async fn results_csv(
+    State(s): State<AppState>,
+    c: Ctx,
+    Path((slug, id)): Path<(String, i64)>,
+) -> AppResult<Response> {
+    let w = member(&s, &c, &slug).await?;
+    let (p, qs, rows) = results_data(&s, &c, &w, id).await?;
+    let mut lines = vec![vec![
+        "question".into(),
+        "kind".into(),
+        "n".into(),
+        "label".into(),
+        "count".into(),
+        "percent".into(),
+        "mean".into(),
+        "median".into(),
+        "nps".into(),
+        "mean_before".into(),
+        "mean_after".into(),
+        "mean_diff".into(),
+        "sd_diff".into(),
+    ]];
+    for r in aggregate(&c, &qs, &rows) {
+        let base = |label: String, count: String, pct: String| {
+            vec![
+                r.q.text.clone(),
+                r.q.kind.clone(),
+                r.n.to_string(),
+                label,
+                count,
+                pct,
+                r.mean.clone().unwrap_or_default(),
+                r.median.clone().unwrap_or_default(),
+                r.nps.clone().unwrap_or_default(),
+                r.paired
+                    .as_ref()
+                    .map(|p| fmt2(p.mean_before))
+                    .unwrap_or_default(),
+                r.paired
+                    .as_ref()
+                    .map(|p| fmt2(p.mean_after))
+                    .unwrap_or_default(),
+                r.paired
+                    .as_ref()
+                    .map(|p| fmt2(p.mean_diff))
+                    .unwrap_or_default(),
+                r.paired
+                    .as_ref()
+                    .and_then(|p| p.sd_diff)
+                    .map(fmt2)
+                    .unwrap_or_default(),
+            ]
+        };
+        if r.dist.is_empty() {
+            lines.push(base(String::new(), String::new(), String::new()));
+        }
+        for (l, k, pct) in &r.dist {
+            lines.push(base(l.clone(), k.to_string(), pct.to_string()));
+        }
+    }
+    Ok(csv(&format!("poll-{}-results.csv", p.id), lines))
+}
+
+/// One line per response: for anonymous polls a sequence number only (responses are in random-id
+/// order), never an id, a date, a name or a group; for others the respondent's name.
+async fn responses_csv(
+    State(s): State<AppState>,
+    c: Ctx,
+    Path((slug, id)): Path<(String, i64)>,
+) -> AppResult<Response> {
+    let w = manager(&s, &c, &slug).await?;
+    let (p, qs, rows) = results_data(&s, &c, &w, id).await?;
+    let mut head = vec!["n".to_owned()];
+    if !p.anonymous {
+        head.push("person".into());
+    }
+    for q in &qs {
+        if q.kind() == QuestionKind::PrePost {
+            head.push(format!("{} (before)", q.text));
+            head.push(format!("{} (after)", q.text));
+        } else {
+            head.push(q.text.clone());
+        }
+    }
+    let mut lines = vec![head];
+    let mut i = 0;
+    let mut start = 0;
+    while start < rows.len() {
+        let rid = &rows[start].response_id;
+        let end = rows[start..]
+            .iter()
+            .position(|r| &r.response_id != rid)
+            .map_or(rows.len(), |k| start + k);
+        let group = &rows[start..end];
+        i += 1;
+        let mut line = vec![i.to_string()];
+        if !p.anonymous {
+            line.push(group[0].author_name.clone().unwrap_or_default());
+        }
+        for q in &qs {
+            let a = group.iter().find(|r| r.question_id == q.id);
+            let num = |x: Option<f64>| {
+                x.map(|v| {
+                    if v.fract() == 0.0 {
+                        format!("{v:.0}")
+                    } else {
+                        v.to_string()
+                    }
+                })
+                .unwrap_or_default()
+            };
+            match q.kind() {
+                QuestionKind::PrePost => {
+                    line.push(num(a.and_then(|a| a.num)));
+                    line.push(num(a.and_then(|a| a.num2)));
+                }
+                QuestionKind::Single => {
+                    let opts = q.option_list();
+                    line.push(
+                        a.and_then(|a| a.num)
+                            .and_then(|x| opts.get(x as usize).cloned())
+                            .unwrap_or_default(),
+                    );
+                }
+                QuestionKind::Multiple => {
+                    let opts = q.option_list();
+                    let t = a.and_then(|a| a.text.as_deref()).unwrap_or("");
+                    line.push(
+                        t.split(',')
+                            .filter_map(|x| x.parse::<usize>().ok())
+                            .filter_map(|x| opts.get(x).cloned())
+                            .collect::<Vec<_>>()
+                            .join("; "),
+                    );
+                }
+                QuestionKind::Short | QuestionKind::Long => {
+                    line.push(a.and_then(|a| a.text.clone()).unwrap_or_default())
+                }
+                _ => line.push(num(a.and_then(|a| a.num))),
+            }
+        }
+        lines.push(line);
+        start = end;
+    }
+    Ok(csv(&format!("poll-{}-responses.csv", p.id), lines))
+}
+
+// ---- reviews ---------------------------------------------------------------------------------
+
+#[derive(Template)]
+#[template(path = "polls/reviews.html")]
+struct ReviewsPage {
+    c: Ctx,
+    m: Community,
+    reviews: Page<Review>,
+    pager: Pager,
+    form: ReviewForm,
+    errors: FieldErrors,
+    events: Options,
+    kinds: Options,
+}
+
+async fn reviews_view(
+    s: &AppState,
+    c: Ctx,
+    w: Who,
+    page: Option<u32>,
+    form: ReviewForm,
+    errors: FieldErrors,
+) -> AppResult<ReviewsPage> {
+    let reviews = store::reviews(&s.db, w.l.community.id, PageReq::new(page, None)).await?;
+    let pager = Pager::new(&reviews, &format!("/c/{}/reviews", w.l.community.slug));
+    let events = event_options(s, &w.l.community).await?;
+    let kinds = vec![
+        ("aar".to_owned(), c.t("review-kind-aar")),
+        ("ai".to_owned(), c.t("review-kind-ai")),
+    ];
+    Ok(ReviewsPage {
+        c,
+        m: w.l.community,
+        reviews,
+        pager,
+        form,
+        errors,
+        events,
+        kinds,
+    })
+}
+
+async fn reviews_page(
+    State(s): State<AppState>,
+    c: Ctx,
+    Path(slug): Path<String>,
+    Query(q): Query<PageQuery>,
+) -> AppResult<Response> {
+    let w = member(&s, &c, &slug).await?;
+    Ok(html(
+        &reviews_view(
+            &s,
+            c,
+            w,
+            q.page,
+            ReviewForm {
+                kind: "aar".into(),
+                ..Default::default()
+            },
+            FieldErrors::new(),
+        )
+        .await?,
+    ))
+}
+
+async fn create_review(
+    State(s): State<AppState>,
+    c: Ctx,
+    Path(slug): Path<String>,
+    Form(form): Form<ReviewForm>,
+) -> AppResult<Response> {
+    let w = manager(&s, &c, &slug).await?;
+    let mut r = form.parse();
+    if let Ok(i) = &r {
+        if let Err(e) = check_event(&s, &w.l.community, i.event_id).await? {
+            r = Err(e);
+        }
+    }
+    match r {
+        Ok(i) => {
+            let mut tx = s.db.begin().await?;
+            let id = store::insert_review(&mut tx, w.l.community.id, &i, c.user_id()).await?;
+            audit(&mut tx, &c, "review-created", &slug, &id.to_string()).await?;
+            tx.commit().await?;
+            Ok(redirect(&format!("/c/{slug}/reviews/{id}")))
+        }
+        Err(errors) => Ok(html_invalid(
+            &reviews_view(&s, c, w, None, form, errors).await?,
+        )),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "polls/review.html")]
+struct ReviewPage {
+    c: Ctx,
+    m: Community,
+    r: Review,
+    manage: bool,
+    sections: Vec<&'static str>,
+    contributions: Vec<ReviewEntry>,
+    consolidated: Vec<ReviewEntry>,
+    errors: FieldErrors,
+    values: Vec<(String, String)>,
+    owners: Options,
+}
+
+impl ReviewPage {
+    fn value(&self, key: &str) -> String {
+        self.values
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    }
+    fn section_label(&self, s: &str) -> String {
+        self.c
+            .label(if self.r.kind == "ai" { "ai" } else { "review" }, s)
+    }
+}
+
+async fn review_view(
+    s: &AppState,
+    c: Ctx,
+    w: Who,
+    id: i64,
+    values: Vec<(String, String)>,
+    errors: FieldErrors,
+) -> AppResult<ReviewPage> {
+    let r = store::review(&s.db, w.l.community.id, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let all = store::entries(&s.db, r.id).await?;
+    let (consolidated, contributions): (Vec<_>, Vec<_>) =
+        all.into_iter().partition(|e| e.consolidated);
+    let kind = ReviewKind::parse(&r.kind).unwrap_or(ReviewKind::Aar);
+    let owners = if w.manage {
+        tejido_db::minutes::owner_choices(&s.db, w.l.community.id, 500)
+            .await?
+            .into_iter()
+            .map(|(id, n)| (id.to_string(), n))
+            .collect()
+    } else {
+        vec![]
+    };
+    Ok(ReviewPage {
+        c,
+        m: w.l.community,
+        r,
+        manage: w.manage,
+        sections: kind.sections().to_vec(),
+        contributions,
+        consolidated,
+        errors,
+        values,
+        owners,
+    })
+}
+
+async fn review_page(
+    State(s): State<AppState>,
+    c: Ctx,
+    Path((slug, id)): Path<(String, i64)>,
+) -> AppResult<Response> {
+    let w = member(&s, &c, &slug).await?;
+    Ok(html(
+        &review_view(&s, c, w, id, vec![], FieldErrors::new()).await?,
+    ))
+}
+
+async fn write_entries(
+    s: &AppState,
+    c: &Ctx,
+    w: &Who,
+    id: i64,
+    consolidated: bool,
+    pairs: &[(String, String)],
+) -> AppResult<Result<(), FieldErrors>> {
+    let r = store::review(&s.db, w.l.community.id, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let kind = ReviewKind::parse(&r.kind).unwrap_or(ReviewKind::Aar);
+    let sections = match core::parse_sections(kind, pairs) {
+        Ok(x) => x,
+        Err(e) => return Ok(Err(e)),
+    };
+    let mut tx = s.db.begin().await?;
+    store::add_entries(&mut tx, r.id, w.person, consolidated, &sections).await?;
+    audit(
+        &mut tx,
+        c,
+        if consolidated {
+            "review-consolidated"
+        } else {
+            "review-contributed"
+        },
+        &w.l.community.slug,
+        &id.to_string(),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Ok(()))
+}
+
+async fn contribute(
+    State(s): State<AppState>,
+    c: Ctx,
+    Path((slug, id)): Path<(String, i64)>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> AppResult<Response> {
+    c.require_user()?;
+    let w = member(&s, &c, &slug).await?;
+    match write_entries(&s, &c, &w, id, false, &pairs).await? {
+        Ok(()) => Ok(redirect(&format!("/c/{slug}/reviews/{id}"))),
+        Err(errors) => Ok(html_invalid(
+            &review_view(&s, c, w, id, pairs, errors).await?,
+        )),
+    }
+}
+
+async fn consolidate(
+    State(s): State<AppState>,
+    c: Ctx,
+    Path((slug, id)): Path<(String, i64)>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> AppResult<Response> {
+    let w = manager(&s, &c, &slug).await?;
+    match write_entries(&s, &c, &w, id, true, &pairs).await? {
+        Ok(()) => Ok(redirect(&format!("/c/{slug}/reviews/{id}"))),
+        Err(errors) => Ok(html_invalid(
+            &review_view(&s, c, w, id, pairs, errors).await?,
+        )),
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct OutcomeForm {
+    /// "item" or "lesson".
+    what: String,
+    title: String,
+    owner: String,
+    due_on: String,
+    text: String,
+}
+
+/// An action item or a lesson learned from a review; they live with the review's event.
+async fn add_outcome(
+    State(s): State<AppState>,
+    c: Ctx,
+    Path((slug, id)): Path<(String, i64)>,
+    Form(f): Form<OutcomeForm>,
+) -> AppResult<Response> {
+    let w = manager(&s, &c, &slug).await?;
+    let r = store::review(&s.db, w.l.community.id, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let invalid = |field: &str, code: &str| FieldErrors::single(field, code);
+    let Some(eid) = r.event_id else {
+        return Ok(html_invalid(
+            &review_view(
+                &s,
+                c,
+                w,
+                id,
+                vec![],
+                invalid("what", "review-error-needs-event"),
+            )
+            .await?,
+        ));
+    };
+    let mut tx = s.db.begin().await?;
+    match f.what.as_str() {
+        "item" => {
+            let form = tejido_core::minutes::ActionItemForm {
+                title: f.title.clone(),
+                owner: f.owner.clone(),
+                due_on: f.due_on.clone(),
+            };
+            let input = match form.parse() {
+                Ok(i)
+                    if tejido_db::minutes::is_community_person(
+                        &s.db,
+                        w.l.community.id,
+                        i.owner_person_id,
+                    )
+                    .await? =>
+                {
+                    i
+                }
+                Ok(_) => {
+                    return Ok(html_invalid(
+                        &review_view(
+                            &s,
+                            c,
+                            w,
+                            id,
+                            vec![],
+                            invalid("owner", "error-invalid-choice"),
+                        )
+                        .await?,
+                    ))
+                }
+                Err(e) => return Ok(html_invalid(&review_view(&s, c, w, id, vec![], e).await?)),
+            };
+            tejido_db::minutes::insert_item(&mut tx, eid, &input, c.user_id()).await?;
+        }
+        "lesson" => {
+            let mut e = FieldErrors::new();
+            let text = tejido_core::validate::required(&mut e, "text", &f.text, 2000);
+            if !e.is_empty() {
+                return Ok(html_invalid(&review_view(&s, c, w, id, vec![], e).await?));
+            }
+            tejido_db::minutes::insert_lesson(&mut tx, eid, &text, c.user_id()).await?;
+        }
+        _ => return Err(AppError::BadRequest("what")),
+    }
+    audit(
+        &mut tx,
+        &c,
+        "review-outcome-added",
+        &slug,
+        &format!("{id}:{}", f.what),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(redirect(&format!("/c/{slug}/reviews/{id}")))
+}
+
+// ---- JSON API --------------------------------------------------------------------------------
+
+fn page_json<T: serde::Serialize>(p: &Page<T>) -> Value {
+    json!({ "items": p.items, "page": p.page, "per_page": p.per_page, "total": p.total, "pages": p.pages() })
+}
+
+fn question_json(q: &Question) -> Value {
+    json!({ "id": q.id, "position": q.position, "kind": q.kind, "text": q.text, "options": q.option_list(), "required": q.required, "level": q.level })
+}
+
+async fn api_list(
+    State(s): State<AppState>,
+    c: Ctx,
+    Path(slug): Path<String>,
+    Query(q): Query<PageQuery>,
+) -> AppResult<Json<Value>> {
+    c.require_user()?;
+    let w = member(&s, &c, &slug).await?;
+    let p = store::list(
+        &s.db,
+        w.l.community.id,
+        w.manage,
+        PageReq::new(q.page, q.per_page),
+    )
+    .await?;
+    Ok(Json(page_json(&p)))
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct ApiCreate {
+    template: String,
+    #[serde(flatten)]
+    poll: PollForm,
+}
+
+async fn api_create(
+    State(s): State<AppState>,
+    c: Ctx,
+    Path(slug): Path<String>,
+    ApiJson(f): ApiJson<ApiCreate>,
+) -> AppResult<Response> {
+    let w = manager(&s, &c, &slug).await?;
+    let id = if f.template.is_empty() {
+        let input = f.poll.parse().map_err(AppError::Validation)?;
+        write_create(&s, &c, &w, &input)
+            .await?
+            .map_err(AppError::Validation)?
+    } else if TEMPLATES.contains(&f.template.as_str()) {
+        write_template(&s, &c, &w, &f.template).await?
+    } else {
+        return Err(AppError::Validation(FieldErrors::single(
+            "template",
+            "error-invalid-choice",
+        )));
+    };
+    let p = poll_of(&s, &w, id).await?;
+    Ok((StatusCode::CREATED, Json(poll_json(&s, &p).await?)).into_response())
+}
+
+async fn poll_json(s: &AppState, p: &Poll) -> AppResult<Value> {
+    let qs = store::questions(&s.db, p.id).await?;
+    Ok(json!({ "poll": p, "questions": qs.iter().map(question_json).collect::<Vec<_>>() }))
+}
+
+async fn api_poll(
+    State(s): State<AppState>,
+    c: Ctx,
+    Path((slug, id)): Path<(String, i64)>,
+) -> AppResult<Json<Value>> {
+    c.require_user()?;
+    let w = member(&s, &c, &slug).await?;
+    let p = poll_of(&s, &w, id).await?;
+    if p.is_draft() && !w.manage {
+        return Err(AppError::NotFound);
+    }
+    Ok(Json(poll_json(&s, &p).await?))
+}
+
+async fn api_add_question(
+    State(s): State<AppState>,
+    c: Ctx,
+    Path((slug, id)): Path<(String, i64)>,
+    ApiJson(form): ApiJson<QuestionForm>,
+) -> AppResult<Response> {
+    let w = manager(&s, &c, &slug).await?;
+    let p = poll_of(&s, &w, id).await?;
+    write_question(&s, &c, &w, &p, &form)
+        .await?
+        .map_err(AppError::Validation)?;
+    Ok((StatusCode::CREATED, Json(poll_json(&s, &p).await?)).into_response())
+}
+
+async fn api_status(
+    State(s): State<AppState>,
+    c: Ctx,
+    Path((slug, id)): Path<(String, i64)>,
+    ApiJson(f): ApiJson<StatusForm>,
+) -> AppResult<Json<Value>> {
+    let w = manager(&s, &c, &slug).await?;
+    let p = poll_of(&s, &w, id).await?;
+    write_status(&s, &c, &w, &p, &f.status).await?;
+    let p = poll_of(&s, &w, id).await?;
+    Ok(Json(poll_json(&s, &p).await?))
+}
+
+/// Answers: `{"answers": {"<question id>": value}}` where value is a number, a string, a list of
+/// option indexes (multiple choice) or `{"before": n, "after": n}` (pre/post).
+async fn api_answer(
+    State(s): State<AppState>,
+    c: Ctx,
+    Path((slug, id)): Path<(String, i64)>,
+    ApiJson(body): ApiJson<Value>,
+) -> AppResult<Response> {
+    c.require_user()?;
+    let w = member(&s, &c, &slug).await?;
+    let p = poll_of(&s, &w, id).await?;
+    let qs = store::questions(&s.db, p.id).await?;
+    let mut pairs = vec![];
+    if let Some(m) = body.get("answers").and_then(Value::as_object) {
+        for (k, v) in m {
+            let key = format!("q{k}");
+            let scalar = |v: &Value| match v {
+                Value::String(x) => x.clone(),
+                Value::Number(n) => n.to_string(),
+                _ => String::new(),
+            };
+            match v {
+                Value::Array(a) => pairs.extend(a.iter().map(|x| (key.clone(), scalar(x)))),
+                Value::Object(o) => {
+                    pairs.push((
+                        format!("{key}-pre"),
+                        o.get("before").map(scalar).unwrap_or_default(),
+                    ));
+                    pairs.push((
+                        format!("{key}-post"),
+                        o.get("after").map(scalar).unwrap_or_default(),
+                    ));
+                }
+                x => pairs.push((key, scalar(x))),
+            }
+        }
+    }
+    match write_answer(&s, &w, &p, &qs, &pairs).await? {
+        Submitted::Saved => {
+            Ok((StatusCode::CREATED, Json(json!({ "answered": true }))).into_response())
+        }
+        Submitted::Already => Err(AppError::Validation(FieldErrors::single(
+            "poll",
+            "poll-error-already",
+        ))),
+        Submitted::Invalid(e) => Err(AppError::Validation(e)),
+    }
+}
+
+async fn api_results(
+    State(s): State<AppState>,
+    c: Ctx,
+    Path((slug, id)): Path<(String, i64)>,
+) -> AppResult<Json<Value>> {
+    c.require_user()?;
+    let w = member(&s, &c, &slug).await?;
+    let (p, qs, rows) = results_data(&s, &c, &w, id).await?;
+    let results: Vec<Value> = aggregate(&c, &qs, &rows)
+        .iter()
+        .map(|r| {
+            json!({
+                "question": question_json(&r.q), "n": r.n,
+                "distribution": r.dist.iter().map(|(l, k, p)| json!({ "label": l, "count": k, "percent": p })).collect::<Vec<_>>(),
+                "mean": r.mean, "median": r.median, "nps": r.nps, "paired": r.paired,
+                "texts": r.texts,
+            })
+        })
+        .collect();
+    let (by_org, org_hidden) = breakdown(&c, &rows, true);
+    let (by_level, level_hidden) = breakdown(&c, &rows, false);
+    let g = |v: &[Group]| {
+        v.iter()
+            .map(|g| json!({ "label": g.label, "n": g.n }))
+            .collect::<Vec<_>>()
+    };
+    Ok(Json(json!({
+        "poll": p, "responses": respondents(&rows), "questions": results,
+        "by_organization": { "groups": g(&by_org), "hidden_groups": org_hidden },
+        "by_position_level": { "groups": g(&by_level), "hidden_groups": level_hidden },
+        "min_group": core::MIN_GROUP,
+    })))
+}
+
+async fn api_reviews(
+    State(s): State<AppState>,
+    c: Ctx,
+    Path(slug): Path<String>,
+    Query(q): Query<PageQuery>,
+) -> AppResult<Json<Value>> {
+    c.require_user()?;
+    let w = member(&s, &c, &slug).await?;
+    let p = store::reviews(&s.db, w.l.community.id, PageReq::new(q.page, q.per_page)).await?;
+    Ok(Json(page_json(&p)))
+}
+
+async fn api_review(
+    State(s): State<AppState>,
+    c: Ctx,
+    Path((slug, id)): Path<(String, i64)>,
+) -> AppResult<Json<Value>> {
+    c.require_user()?;
+    let w = member(&s, &c, &slug).await?;
+    let r = store::review(&s.db, w.l.community.id, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let e = store::entries(&s.db, r.id).await?;
+    Ok(Json(json!({ "review": r, "entries": e })))
 }
 
 /// This capability's entries for the OpenAPI document's `paths` object.
 pub fn openapi_paths() -> serde_json::Map<String, serde_json::Value> {
-    serde_json::Map::new()
+    let err = json!({ "$ref": "#/components/responses/Error" });
+    let ok = |d: &str| json!({ "description": d, "content": { "application/json": { "schema": { "type": "object" } } } });
+    let body = |schema: Value| json!({ "required": true, "content": { "application/json": { "schema": schema } } });
+    let slug =
+        json!({ "name": "slug", "in": "path", "required": true, "schema": { "type": "string" } });
+    let id =
+        json!({ "name": "id", "in": "path", "required": true, "schema": { "type": "integer" } });
+    let kinds: Vec<&str> = QuestionKind::ALL.iter().map(|k| k.as_str()).collect();
+    let v = json!({
+        "/communities/{slug}/polls": { "parameters": [slug],
+            "get": { "summary": "The community's polls, newest first (members; drafts for managers)", "responses": { "200": ok("A page of polls"), "401": err, "403": err, "404": err } },
+            "post": { "summary": "Create a poll, blank or from a template (managers)", "requestBody": body(json!({ "type": "object", "properties": {
+                "template": { "type": "string", "enum": TEMPLATES }, "title": { "type": "string" }, "description": { "type": "string" },
+                "event": { "type": "string" }, "anonymous": { "type": "string", "enum": ["on", ""] },
+                "opens_at": { "type": "string", "description": "YYYY-MM-DDTHH:MM, community time" }, "closes_at": { "type": "string" } } })),
+                "responses": { "201": ok("The poll and its questions"), "401": err, "403": err, "422": err } } },
+        "/communities/{slug}/polls/{id}": { "parameters": [slug, id],
+            "get": { "summary": "A poll and its questions", "responses": { "200": ok("The poll and its questions"), "401": err, "403": err, "404": err } } },
+        "/communities/{slug}/polls/{id}/questions": { "parameters": [slug, id],
+            "post": { "summary": "Add a question to a draft poll (managers)", "requestBody": body(json!({ "type": "object", "required": ["kind", "text"], "properties": {
+                "kind": { "type": "string", "enum": kinds }, "text": { "type": "string" }, "options": { "type": "string", "description": "One option per line" },
+                "required": { "type": "string", "enum": ["on", ""] }, "level": { "type": "string", "enum": core::LEVELS } } })),
+                "responses": { "201": ok("The poll and its questions"), "401": err, "403": err, "404": err, "422": err } } },
+        "/communities/{slug}/polls/{id}/status": { "parameters": [slug, id],
+            "post": { "summary": "Open (sends the invitations once) or close a poll (managers)", "requestBody": body(json!({ "type": "object", "required": ["status"], "properties": { "status": { "type": "string", "enum": ["open", "closed"] } } })),
+                "responses": { "200": ok("The poll"), "401": err, "403": err, "404": err, "422": err } } },
+        "/communities/{slug}/polls/{id}/answer": { "parameters": [slug, id],
+            "post": { "summary": "Answer an open poll once (members). Anonymous polls keep no link between the answer and the person",
+                "requestBody": body(json!({ "type": "object", "properties": { "answers": { "type": "object", "description": "Question id → number, string, list of option indexes, or {before, after}" } } })),
+                "responses": { "201": ok("Answered"), "401": err, "403": err, "404": err, "422": err } } },
+        "/communities/{slug}/polls/{id}/results": { "parameters": [slug, id],
+            "get": { "summary": "Aggregate results: distributions, mean, median, NPS, paired pre/post difference; breakdowns hide groups under 5", "responses": { "200": ok("Results"), "401": err, "403": err, "404": err } } },
+        "/communities/{slug}/reviews": { "parameters": [slug],
+            "get": { "summary": "After Action Reviews and Appreciative Inquiry records", "responses": { "200": ok("A page of reviews"), "401": err, "403": err, "404": err } } },
+        "/communities/{slug}/reviews/{id}": { "parameters": [slug, id],
+            "get": { "summary": "A review with its contributions and consolidated text", "responses": { "200": ok("The review"), "401": err, "403": err, "404": err } } }
+    });
+    match v {
+        Value::Object(m) => m,
+        _ => serde_json::Map::new(),
+    }
 }
