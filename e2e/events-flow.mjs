@@ -757,6 +757,44 @@ async function main() {
       if (!html.includes('<svg')) problems.push(`the community page ${COMMUNITY} has no <svg chart`);
     });
 
+    // -- A satisfaction poll from a template, answered by the member on the phone --------------
+    await check('8. leader starts a satisfaction poll from a template; the member answers; results draw a chart', async (problems) => {
+      if (!(await visit(lp, `${COMMUNITY}/polls`, problems))) return;
+      await auditHere(lp, 'leader');
+      const fromTemplate = lp.locator(`form[action="${COMMUNITY}/polls/from-template"]`);
+      if ((await fromTemplate.count()) !== 1) { problems.push('no "start from a template" form'); return; }
+      await Promise.all([lp.waitForNavigation({ waitUntil: 'load' }), fromTemplate.locator('button[type="submit"]').click()]);
+      const m = new URL(lp.url()).pathname.match(/\/polls\/(\d+)/);
+      if (!m) { problems.push(`creating from a template landed on ${lp.url()}`); return; }
+      const pollPath = `${COMMUNITY}/polls/${m[1]}`;
+      await auditHere(lp, 'leader');
+      const open = lp.locator(`form[action="${pollPath}/status"]:has(input[name="status"][value="open"])`);
+      if ((await open.count()) === 0) { problems.push('no "open" button on the new poll'); return; }
+      await Promise.all([lp.waitForNavigation({ waitUntil: 'load' }), open.locator('button[type="submit"]').click()]);
+      // The member answers every question.
+      if (!(await visit(mp, `${pollPath}/answer`, problems))) return;
+      await auditHere(mp, 'member');
+      const form = mp.locator(`form[action="${pollPath}/answer"]`);
+      if ((await form.count()) !== 1) { problems.push('the member sees no answer form'); return; }
+      const names = await form.locator('input[type="radio"]').evaluateAll((els) => [...new Set(els.map((e) => e.name))]);
+      for (const n of names) {
+        const radios = form.locator(`input[type="radio"][name="${n}"]`);
+        const count = await radios.count();
+        await radios.nth(count - 2 >= 0 ? count - 2 : 0).check();
+      }
+      for (const t of await form.locator('textarea').all()) await t.fill('Muy útil para mi organización');
+      for (const t of await form.locator('input[type="text"]').all()) await t.fill('Bien');
+      for (const sel of await form.locator('select').all()) await sel.selectOption({ index: 3 });
+      await Promise.all([mp.waitForNavigation({ waitUntil: 'load' }), form.locator('button[type="submit"]').click()]);
+      const after = await mp.locator('main').innerText();
+      if (!after.includes('respuesta') && !after.includes('Gracias')) problems.info.push('no thank-you text after answering');
+      if (!(await visit(lp, `${pollPath}/results`, problems))) return;
+      await auditHere(lp, 'leader');
+      if ((await lp.locator('main svg').count()) === 0) problems.push('the results page draws no SVG chart');
+      const text = await lp.locator('main').innerText();
+      if (!/\b1\b/.test(text)) problems.push('the results page does not count the one response');
+    });
+
     if (!reported) console.log('events-flow: a step failed; the steps that build on it were not run');
     await leaderCtx.close();
     await memberCtx.close();
