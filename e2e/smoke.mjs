@@ -56,6 +56,14 @@ const SIGNED_IN_PAGES = [
   '/c/justicia-penal-y-mediacion-en-oaxaca/decisions/1',
   '/c/justicia-penal-y-mediacion-en-oaxaca/decisions/new',
   '/c/justicia-penal-y-mediacion-en-oaxaca/rotation',
+  '/c/justicia-penal-y-mediacion-en-oaxaca/events',
+  '/c/justicia-penal-y-mediacion-en-oaxaca/events/1',
+  '/c/justicia-penal-y-mediacion-en-oaxaca/events/1/agenda',
+  '/c/justicia-penal-y-mediacion-en-oaxaca/events/1/minutes',
+  '/c/justicia-penal-y-mediacion-en-oaxaca/ownership',
+  '/c/justicia-penal-y-mediacion-en-oaxaca/polls',
+  '/c/justicia-penal-y-mediacion-en-oaxaca/reviews',
+  '/c/justicia-penal-y-mediacion-en-oaxaca/network',
 ];
 const SIGNED_OUT_PAGES = ['/login', '/password/forgot'];
 

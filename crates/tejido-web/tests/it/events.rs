@@ -1028,7 +1028,7 @@ both_backends!(ics_feeds_are_valid_and_correct, |app: TestApp| async move {
         .await;
     assert_eq!(check_ics(&one.body).len(), 1);
     // scripts/test parses these with Python's icalendar package as a second, independent check.
-    if let Ok(dir) = std::env::var("TEJIDO_ICS_OUT") {
+    if let Ok(dir) = std::env::var("TEJIDO_TEST_ARTIFACTS") {
         std::fs::write(
             std::path::Path::new(&dir).join(format!("community-{:?}.ics", app.db.backend())),
             &r.body,

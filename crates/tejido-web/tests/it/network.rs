@@ -643,6 +643,13 @@ both_backends!(figures_equal_tejido_graph, |app: TestApp| async move {
         back.node_attr(back.index_of(&e.to_string()).unwrap(), "sector"),
         Some("media")
     );
+    // scripts/test opens these with NetworkX's read_gexf / read_graphml as an independent check.
+    if let Ok(dir) = std::env::var("TEJIDO_TEST_ARTIFACTS") {
+        let dir = std::path::Path::new(&dir);
+        let b = format!("{:?}", app.db.backend());
+        std::fs::write(dir.join(format!("network-{b}.gexf")), &gexf.body).unwrap();
+        std::fs::write(dir.join(format!("network-{b}.graphml")), &graphml.body).unwrap();
+    }
 });
 
 both_backends!(change_against_a_baseline, |app: TestApp| async move {
