@@ -543,6 +543,7 @@ pub async fn load(db: &Db, password: Option<String>) -> anyhow::Result<Outcome> 
     }
     governance(&mut tx, &community_ids).await?;
     events(&mut tx, &community_ids, &person_ids, &org_ids).await?;
+    network(&mut tx, &community_ids, &org_ids).await?;
     tx.commit().await?;
     Ok(Outcome::Loaded {
         password,
@@ -938,6 +939,54 @@ async fn events(
     next.city = None;
     next.state_code = None;
     tejido_db::events::insert(tx, norte, &next, None).await?;
+    Ok(())
+}
+
+/// Ties among the first community's organizations and their allies: some from before the
+/// community (a baseline a year ago), most formed through it since.
+async fn network(tx: &mut tejido_db::Tx, communities: &[i64], orgs: &[i64]) -> anyhow::Result<()> {
+    use tejido_core::network::{TieInput, TieKind, TieSource};
+    let Some(&oaxaca) = communities.first() else {
+        return Ok(());
+    };
+    let year_ago = (chrono::Utc::now() - chrono::Duration::days(400)).date_naive();
+    let recent = (chrono::Utc::now() - chrono::Duration::days(90)).date_naive();
+    // (from, to, kind, strength, trust, value, formed through the community)
+    let ties: [(usize, usize, TieKind, i64, i64, i64, bool); 16] = [
+        (0, 2, TieKind::Collaboration, 3, 4, 4, false),
+        (0, 3, TieKind::Alliance, 2, 4, 3, true),
+        (1, 23, TieKind::Mentoring, 3, 4, 4, false),
+        (1, 0, TieKind::Information, 2, 3, 3, true),
+        (2, 5, TieKind::Collaboration, 2, 3, 4, true),
+        (2, 6, TieKind::Referral, 2, 3, 3, true),
+        (3, 6, TieKind::Referral, 1, 2, 2, true),
+        (4, 0, TieKind::Funding, 3, 4, 4, false),
+        (4, 1, TieKind::Funding, 2, 3, 3, true),
+        (4, 24, TieKind::Information, 2, 3, 3, false),
+        (5, 6, TieKind::Information, 1, 2, 3, true),
+        (23, 3, TieKind::Mentoring, 2, 4, 4, true),
+        (24, 2, TieKind::Collaboration, 2, 3, 3, true),
+        (17, 2, TieKind::Collaboration, 2, 3, 4, true),
+        (22, 3, TieKind::Information, 1, 2, 2, true),
+        (6, 5, TieKind::Collaboration, 1, 2, 3, true),
+    ];
+    let input: Vec<TieInput> = ties
+        .iter()
+        .filter_map(|&(a, b, kind, strength, trust, value, via)| {
+            Some(TieInput {
+                from: *orgs.get(a)?,
+                to: *orgs.get(b)?,
+                kind,
+                strength,
+                trust: Some(trust),
+                value: Some(value),
+                started_on: if via { recent } else { year_ago },
+                ended_on: None,
+                via_community: via,
+            })
+        })
+        .collect();
+    tejido_db::network::insert_ties(tx, oaxaca, &input, TieSource::Member, None, None).await?;
     Ok(())
 }
 
