@@ -118,3 +118,4 @@ events-field-dots = Dots per member
 events-field-voting-closes = Voting closes
 events-error-dots = Enter a number of dots between 1 and 20.
 events-error-voting-after-start = Voting must close before the event starts.
+events-part-poll = Poll: { $title }

@@ -657,6 +657,8 @@ struct ShowPage {
     invite_email: String,
     invite_errors: FieldErrors,
     invited: bool,
+    /// Polls about this event (members only).
+    polls: Vec<tejido_db::polls::Poll>,
 }
 
 impl ShowPage {
@@ -749,8 +751,14 @@ async fn render_show(
     } else {
         vec![]
     };
+    let polls = if l.access.manage || v.member {
+        tejido_db::polls::polls_for_event(&s.db, e.id).await?
+    } else {
+        vec![]
+    };
     let invalid = !invite.1.is_empty();
     let page = ShowPage {
+        polls,
         url: event_url(s, &l.community.slug, e.id),
         c,
         manage: l.access.manage,
