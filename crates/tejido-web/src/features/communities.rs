@@ -46,6 +46,17 @@ pub struct Loaded {
     pub community: Community,
     pub access: Access,
     pub roles: Vec<Role>,
+    /// A current member of the community (by membership or by holding a role).
+    pub member: bool,
+}
+
+/// The refusal for someone who may not see a thing: 403 when signed in, 401 otherwise.
+pub fn refuse(c: &Ctx) -> AppError {
+    if c.signed_in() {
+        AppError::Forbidden
+    } else {
+        AppError::Unauthorized
+    }
 }
 
 /// Loads a community by slug and checks the viewer may see it: 404 when it does not exist,
@@ -61,15 +72,12 @@ pub async fn load(s: &AppState, c: &Ctx, slug: &str) -> AppResult<Loaded> {
     };
     let a = access(vis, c.signed_in(), c.is_admin(), member, &roles);
     if !a.view {
-        return Err(if c.signed_in() {
-            AppError::Forbidden
-        } else {
-            AppError::Unauthorized
-        });
+        return Err(refuse(c));
     }
     Ok(Loaded {
         community,
         access: a,
+        member: member || !roles.is_empty(),
         roles,
     })
 }

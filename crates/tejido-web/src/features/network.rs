@@ -34,7 +34,7 @@ use tejido_db::network::{self as store, Actor, Round, Tie};
 use tejido_graph::{GraphBuilder, Report};
 
 use super::api::ApiJson;
-use super::communities::{load, Loaded};
+use super::communities::{load, refuse, Loaded};
 use super::Options;
 use crate::error::AppResult;
 use crate::views::{html, html_invalid, redirect};
@@ -101,29 +101,12 @@ impl Net {
     }
 }
 
-fn refuse(c: &Ctx) -> AppError {
-    if c.signed_in() {
-        AppError::Forbidden
-    } else {
-        AppError::Unauthorized
-    }
-}
-
 /// Members (any current member of the community), managers and admins.
 async fn load_member(s: &AppState, c: &Ctx, slug: &str) -> AppResult<Net> {
     let l = load(s, c, slug).await?;
     let leader = c.is_admin() || l.access.manage;
     let person = c.user.as_ref().and_then(|u| u.person_id);
-    let member = leader
-        || !l.roles.is_empty()
-        || match person {
-            Some(pid) => {
-                tejido_db::communities::standing(&s.db, l.community.id, pid)
-                    .await?
-                    .0
-            }
-            None => false,
-        };
+    let member = leader || l.member;
     if !member {
         return Err(refuse(c));
     }

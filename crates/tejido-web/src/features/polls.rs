@@ -27,7 +27,7 @@ use tejido_db::polls::{self as store, AnswerRow, Poll, PollRow, Question, Review
 use tejido_db::{DateTime, Utc};
 
 use super::api::ApiJson;
-use super::communities::{load, Loaded};
+use super::communities::{load, refuse, Loaded};
 use super::Options;
 use crate::error::AppResult;
 use crate::views::{html, html_invalid, redirect, Pager};
@@ -83,29 +83,12 @@ struct Who {
     person: Option<i64>,
 }
 
-fn refuse(c: &Ctx) -> AppError {
-    if c.signed_in() {
-        AppError::Forbidden
-    } else {
-        AppError::Unauthorized
-    }
-}
-
 /// Members, managers and admins; others 403 (401 anonymous).
 async fn member(s: &AppState, c: &Ctx, slug: &str) -> AppResult<Who> {
     let l = load(s, c, slug).await?;
     let manage = c.is_admin() || l.access.manage;
     let person = c.user.as_ref().and_then(|u| u.person_id);
-    let is_member = manage
-        || !l.roles.is_empty()
-        || match person {
-            Some(pid) => {
-                tejido_db::communities::standing(&s.db, l.community.id, pid)
-                    .await?
-                    .0
-            }
-            None => false,
-        };
+    let is_member = manage || l.member;
     if !is_member {
         return Err(refuse(c));
     }
