@@ -34,6 +34,17 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(8, "0008_event_extras"),
     migration!(9, "0009_polls"),
     migration!(10, "0010_network"),
+    migration!(11, "0011_uploads"),
+    migration!(12, "0012_library"),
+    migration!(13, "0013_search"),
+    migration!(14, "0014_discussions"),
+    migration!(15, "0015_support"),
+    migration!(16, "0016_onboarding"),
+    migration!(17, "0017_outcomes"),
+    migration!(18, "0018_projects"),
+    migration!(19, "0019_sustainability"),
+    migration!(20, "0020_funding"),
+    migration!(21, "0021_reports"),
 ];
 
 const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -346,12 +346,7 @@ async fn run(state: AppState, req: Request, next: Next) -> Result<Response, AppE
             let (tok, rebuilt) = match header_tok {
                 Some(t) => (Some(t), None),
                 None => {
-                    let is_form = parts
-                        .headers
-                        .get(header::CONTENT_TYPE)
-                        .and_then(|v| v.to_str().ok())
-                        .is_some_and(|c| c.starts_with("application/x-www-form-urlencoded"));
-                    if is_form {
+                    if content_type_is(&parts.headers, "application/x-www-form-urlencoded") {
                         let bytes: Bytes = std::mem::replace(&mut body, Body::empty())
                             .collect()
                             .await
@@ -359,6 +354,10 @@ async fn run(state: AppState, req: Request, next: Next) -> Result<Response, AppE
                             .to_bytes();
                         let t = form_field(&bytes, "_csrf");
                         (t, Some(bytes))
+                    } else if content_type_is(&parts.headers, "multipart/form-data") {
+                        // A file upload: the form's action carries the token as `?_csrf=`
+                        // so that the (large) body need not be buffered before the check.
+                        (query_field(parts.uri.query(), "_csrf"), None)
                     } else {
                         (None, None)
                     }
@@ -475,4 +474,16 @@ fn render_error(ctx: &Ctx, json: bool, resp: Response) -> Response {
     };
     out.extensions_mut().insert(err);
     out
+}
+
+fn content_type_is(headers: &header::HeaderMap, mime: &str) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|c| c.starts_with(mime))
+}
+
+/// One field of a URL query string, percent-decoded.
+fn query_field(query: Option<&str>, name: &str) -> Option<String> {
+    form_field(query?.as_bytes(), name)
 }

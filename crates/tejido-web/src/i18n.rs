@@ -12,7 +12,7 @@ use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
 use tejido_core::accounts::Locale;
 
 /// The catalog files, in the same order for every language.
-pub const FILES: [&str; 13] = [
+pub const FILES: [&str; 24] = [
     "common",
     "accounts",
     "directory",
@@ -26,6 +26,17 @@ pub const FILES: [&str; 13] = [
     "minutes",
     "polls",
     "network",
+    "uploads",
+    "library",
+    "search",
+    "discussions",
+    "support",
+    "onboarding",
+    "outcomes",
+    "projects",
+    "sustainability",
+    "funding",
+    "reports",
 ];
 
 macro_rules! catalog {
@@ -44,12 +55,23 @@ macro_rules! catalog {
             include_str!(concat!("../../../locales/", $lang, "/minutes.ftl")),
             include_str!(concat!("../../../locales/", $lang, "/polls.ftl")),
             include_str!(concat!("../../../locales/", $lang, "/network.ftl")),
+            include_str!(concat!("../../../locales/", $lang, "/uploads.ftl")),
+            include_str!(concat!("../../../locales/", $lang, "/library.ftl")),
+            include_str!(concat!("../../../locales/", $lang, "/search.ftl")),
+            include_str!(concat!("../../../locales/", $lang, "/discussions.ftl")),
+            include_str!(concat!("../../../locales/", $lang, "/support.ftl")),
+            include_str!(concat!("../../../locales/", $lang, "/onboarding.ftl")),
+            include_str!(concat!("../../../locales/", $lang, "/outcomes.ftl")),
+            include_str!(concat!("../../../locales/", $lang, "/projects.ftl")),
+            include_str!(concat!("../../../locales/", $lang, "/sustainability.ftl")),
+            include_str!(concat!("../../../locales/", $lang, "/funding.ftl")),
+            include_str!(concat!("../../../locales/", $lang, "/reports.ftl")),
         ]
     };
 }
 
-pub const ES_MX: [&str; 13] = catalog!("es-MX");
-pub const EN: [&str; 13] = catalog!("en");
+pub const ES_MX: [&str; 24] = catalog!("es-MX");
+pub const EN: [&str; 24] = catalog!("en");
 
 pub struct I18n {
     bundles: HashMap<&'static str, FluentBundle<FluentResource>>,

@@ -54,6 +54,17 @@ pub fn router() -> Router<AppState> {
         .merge(super::minutes::api_router())
         .merge(super::polls::api_router())
         .merge(super::network::api_router())
+        .merge(super::uploads::api_router())
+        .merge(super::library::api_router())
+        .merge(super::search::api_router())
+        .merge(super::discussions::api_router())
+        .merge(super::support::api_router())
+        .merge(super::onboarding::api_router())
+        .merge(super::outcomes::api_router())
+        .merge(super::projects::api_router())
+        .merge(super::sustainability::api_router())
+        .merge(super::funding::api_router())
+        .merge(super::reports::api_router())
 }
 
 fn page_json<T: serde::Serialize>(p: &Page<T>) -> Value {
@@ -401,6 +412,17 @@ pub fn openapi_document() -> Value {
             super::minutes::openapi_paths(),
             super::polls::openapi_paths(),
             super::network::openapi_paths(),
+            super::uploads::openapi_paths(),
+            super::library::openapi_paths(),
+            super::search::openapi_paths(),
+            super::discussions::openapi_paths(),
+            super::support::openapi_paths(),
+            super::onboarding::openapi_paths(),
+            super::outcomes::openapi_paths(),
+            super::projects::openapi_paths(),
+            super::sustainability::openapi_paths(),
+            super::funding::openapi_paths(),
+            super::reports::openapi_paths(),
         ] {
             paths.extend(extra);
         }

@@ -7,14 +7,25 @@ pub mod api;
 pub mod charter;
 pub mod communities;
 pub mod directory;
+pub mod discussions;
 pub mod events;
+pub mod funding;
 pub mod governance;
 pub mod home;
+pub mod library;
 pub mod minutes;
 pub mod network;
+pub mod onboarding;
 pub mod ops;
+pub mod outcomes;
 pub mod polls;
+pub mod projects;
+pub mod reports;
 pub mod rotation;
+pub mod search;
+pub mod support;
+pub mod sustainability;
+pub mod uploads;
 
 /// Query parameters common to lists.
 #[derive(Debug, Default, serde::Deserialize)]

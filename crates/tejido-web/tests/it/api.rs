@@ -478,6 +478,17 @@ fn api_routes() -> BTreeSet<(String, String)> {
         include_str!("../../src/features/minutes.rs"),
         include_str!("../../src/features/polls.rs"),
         include_str!("../../src/features/network.rs"),
+        include_str!("../../src/features/uploads.rs"),
+        include_str!("../../src/features/library.rs"),
+        include_str!("../../src/features/search.rs"),
+        include_str!("../../src/features/discussions.rs"),
+        include_str!("../../src/features/support.rs"),
+        include_str!("../../src/features/onboarding.rs"),
+        include_str!("../../src/features/outcomes.rs"),
+        include_str!("../../src/features/projects.rs"),
+        include_str!("../../src/features/sustainability.rs"),
+        include_str!("../../src/features/funding.rs"),
+        include_str!("../../src/features/reports.rs"),
     ] {
         if let Some(start) = capability.find("pub fn api_router()") {
             let body = &capability[start..];

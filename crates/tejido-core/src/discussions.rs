@@ -1,0 +1,1 @@
+//! Discussions: domain types and pure rules.

@@ -1,0 +1,1 @@
+//! Funding: domain types and pure rules.

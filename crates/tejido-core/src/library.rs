@@ -1,0 +1,1 @@
+//! Library: domain types and pure rules.

@@ -1,0 +1,1 @@
+//! Onboarding: domain types and pure rules.

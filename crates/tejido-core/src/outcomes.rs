@@ -1,0 +1,1 @@
+//! Outcomes: domain types and pure rules.

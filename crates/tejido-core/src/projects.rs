@@ -1,0 +1,1 @@
+//! Projects: domain types and pure rules.

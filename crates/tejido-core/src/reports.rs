@@ -1,0 +1,1 @@
+//! Reports: domain types and pure rules.

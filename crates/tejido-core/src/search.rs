@@ -1,0 +1,1 @@
+//! Search: domain types and pure rules.

@@ -1,0 +1,1 @@
+//! Support: domain types and pure rules.

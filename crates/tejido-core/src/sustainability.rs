@@ -1,0 +1,1 @@
+//! Sustainability: domain types and pure rules.

@@ -1,0 +1,1 @@
+//! Uploads: domain types and pure rules.

@@ -1,0 +1,1 @@
+//! Discussions: route tests (both backends).

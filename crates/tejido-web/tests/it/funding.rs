@@ -1,0 +1,1 @@
+//! Funding: route tests (both backends).

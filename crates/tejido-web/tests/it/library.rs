@@ -1,0 +1,1 @@
+//! Library: route tests (both backends).

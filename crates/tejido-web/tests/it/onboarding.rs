@@ -1,0 +1,1 @@
+//! Onboarding: route tests (both backends).

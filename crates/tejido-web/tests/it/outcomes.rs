@@ -1,0 +1,1 @@
+//! Outcomes: route tests (both backends).

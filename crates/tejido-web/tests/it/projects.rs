@@ -1,0 +1,1 @@
+//! Projects: route tests (both backends).

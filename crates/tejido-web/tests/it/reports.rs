@@ -1,0 +1,1 @@
+//! Reports: route tests (both backends).

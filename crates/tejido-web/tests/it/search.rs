@@ -1,0 +1,1 @@
+//! Search: route tests (both backends).

@@ -1,0 +1,1 @@
+//! Support: route tests (both backends).

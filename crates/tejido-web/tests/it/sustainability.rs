@@ -1,0 +1,1 @@
+//! Sustainability: route tests (both backends).

@@ -1,0 +1,1 @@
+//! Uploads: route tests (both backends).

@@ -1,0 +1,1 @@
+# Discussions: see crates/tejido-web/src/features/discussions.rs.

@@ -1,0 +1,1 @@
+# Funding: see crates/tejido-web/src/features/funding.rs.

@@ -1,0 +1,1 @@
+# Onboarding: see crates/tejido-web/src/features/onboarding.rs.

@@ -1,0 +1,1 @@
+# Projects: see crates/tejido-web/src/features/projects.rs.

@@ -1,0 +1,1 @@
+# Reports: see crates/tejido-web/src/features/reports.rs.

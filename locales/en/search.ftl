@@ -1,0 +1,1 @@
+# Search: see crates/tejido-web/src/features/search.rs.

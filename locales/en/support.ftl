@@ -1,0 +1,1 @@
+# Support: see crates/tejido-web/src/features/support.rs.

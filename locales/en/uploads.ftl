@@ -1,0 +1,1 @@
+# Uploads: see crates/tejido-web/src/features/uploads.rs.

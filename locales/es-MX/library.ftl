@@ -1,0 +1,1 @@
+# Library: see crates/tejido-web/src/features/library.rs.

@@ -1,0 +1,1 @@
+# Outcomes: see crates/tejido-web/src/features/outcomes.rs.

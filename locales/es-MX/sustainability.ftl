@@ -1,0 +1,1 @@
+# Sustainability: see crates/tejido-web/src/features/sustainability.rs.
