@@ -454,6 +454,21 @@ pub enum Outcome {
 }
 
 /// Loads the dataset unless the database already holds organizations or accounts.
+mod discussions;
+mod funding;
+mod library;
+mod outcomes;
+mod sustainability;
+
+/// Row ids of what the demo created, in the order of the tables above (`users` follows
+/// `ACCOUNTS`: admin, leader, member, co-leader, facilitator), for the per-capability demo files.
+pub struct Ids<'a> {
+    pub communities: &'a [i64],
+    pub orgs: &'a [i64],
+    pub people: &'a [i64],
+    pub users: &'a [i64],
+}
+
 pub async fn load(db: &Db, password: Option<String>) -> anyhow::Result<Outcome> {
     if tejido_db::accounts::count_users(db).await? > 0
         || tejido_db::directory::count_organizations(db).await? > 0
@@ -489,6 +504,7 @@ pub async fn load(db: &Db, password: Option<String>) -> anyhow::Result<Outcome> 
         p.organization_id = Some(org_ids[person_org(i)]);
         person_ids.push(tejido_db::directory::insert_person(&mut tx, &p).await?);
     }
+    let mut user_ids = Vec::new();
     for (email, idx, admin) in ACCOUNTS {
         let p = person(idx);
         let uid = tejido_db::accounts::insert_user(
@@ -504,7 +520,7 @@ pub async fn load(db: &Db, password: Option<String>) -> anyhow::Result<Outcome> 
         )
         .await?;
         tejido_db::audit::record(&mut tx, None, "user-created", Some(email), Some("demo")).await?;
-        let _ = uid;
+        user_ids.push(uid);
     }
     let mut community_ids = Vec::new();
     for dc in &COMMUNITIES {
@@ -544,6 +560,17 @@ pub async fn load(db: &Db, password: Option<String>) -> anyhow::Result<Outcome> 
     governance(&mut tx, &community_ids).await?;
     events(&mut tx, &community_ids, &person_ids, &org_ids).await?;
     network(&mut tx, &community_ids, &org_ids).await?;
+    let ids = Ids {
+        communities: &community_ids,
+        orgs: &org_ids,
+        people: &person_ids,
+        users: &user_ids,
+    };
+    library::load(&mut tx, &ids).await?;
+    discussions::load(&mut tx, &ids).await?;
+    outcomes::load(&mut tx, &ids).await?;
+    sustainability::load(&mut tx, &ids).await?;
+    funding::load(&mut tx, &ids).await?;
     tx.commit().await?;
     Ok(Outcome::Loaded {
         password,
