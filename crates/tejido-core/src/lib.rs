@@ -5,6 +5,7 @@
 
 pub mod accounts;
 pub mod agenda;
+pub mod assessments;
 pub mod charter;
 pub mod communities;
 pub mod decisions;

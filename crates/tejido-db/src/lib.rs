@@ -6,6 +6,7 @@
 
 pub mod accounts;
 pub mod agenda;
+pub mod assessments;
 pub mod audit;
 pub mod charter;
 pub mod communities;

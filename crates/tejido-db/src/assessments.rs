@@ -1,0 +1,1 @@
+//! Assessments: storage of rounds, responses and their aggregates.
