@@ -118,4 +118,5 @@ events-field-dots = Dots per member
 events-field-voting-closes = Voting closes
 events-error-dots = Enter a number of dots between 1 and 20.
 events-error-voting-after-start = Voting must close before the event starts.
+events-error-held-before-start = An event can be marked as held only once it has started.
 events-part-poll = Poll: { $title }

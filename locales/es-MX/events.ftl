@@ -118,4 +118,5 @@ events-field-dots = Puntos por integrante
 events-field-voting-closes = Cierre de la votación
 events-error-dots = Escribe un número de puntos entre 1 y 20.
 events-error-voting-after-start = La votación debe cerrar antes de que empiece el evento.
+events-error-held-before-start = Un evento solo puede marcarse como realizado cuando ya empezó.
 events-part-poll = Sondeo: { $title }

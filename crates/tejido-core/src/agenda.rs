@@ -70,13 +70,15 @@ impl TopicForm {
 
 // ---- dot voting ---------------------------------------------------------------------------------
 
-/// Whether voting is still open at `now`. Without a deadline, voting closes when the event starts.
+/// Whether voting is still open at `now`. Without a deadline, voting closes when the event starts;
+/// it is closed in any case once the event is no longer ahead (`active` false: held or cancelled).
 pub fn voting_open(
     closes_at: Option<DateTime<Utc>>,
     event_starts: DateTime<Utc>,
+    active: bool,
     now: DateTime<Utc>,
 ) -> bool {
-    now < closes_at.unwrap_or(event_starts)
+    active && now < closes_at.unwrap_or(event_starts)
 }
 
 /// Results are hidden until voting closes, except to those who manage the community.
@@ -84,9 +86,10 @@ pub fn results_visible(
     manage: bool,
     closes_at: Option<DateTime<Utc>>,
     event_starts: DateTime<Utc>,
+    active: bool,
     now: DateTime<Utc>,
 ) -> bool {
-    manage || !voting_open(closes_at, event_starts, now)
+    manage || !voting_open(closes_at, event_starts, active, now)
 }
 
 /// Checks a member's whole ballot — `(topic id, dots)` pairs as typed — against the event's
@@ -409,14 +412,17 @@ mod tests {
         let closes = Some(at("2026-12-01T00:00:00Z"));
         let before = at("2026-11-30T00:00:00Z");
         let after = at("2026-12-02T00:00:00Z");
-        assert!(voting_open(closes, starts, before));
-        assert!(!voting_open(closes, starts, after));
-        assert!(!results_visible(false, closes, starts, before));
-        assert!(results_visible(true, closes, starts, before));
-        assert!(results_visible(false, closes, starts, after));
+        assert!(voting_open(closes, starts, true, before));
+        assert!(!voting_open(closes, starts, true, after));
+        assert!(!results_visible(false, closes, starts, true, before));
+        assert!(results_visible(true, closes, starts, true, before));
+        assert!(results_visible(false, closes, starts, true, after));
         // Without a deadline, voting closes when the event starts.
-        assert!(voting_open(None, starts, after));
-        assert!(!voting_open(None, starts, at("2026-12-10T16:00:00Z")));
+        assert!(voting_open(None, starts, true, after));
+        assert!(!voting_open(None, starts, true, at("2026-12-10T16:00:00Z")));
+        // An event already held or cancelled takes no more votes and shows its results.
+        assert!(!voting_open(closes, starts, false, before));
+        assert!(results_visible(false, closes, starts, false, before));
     }
 
     #[test]

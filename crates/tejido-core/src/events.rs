@@ -118,6 +118,11 @@ where
     at.with_timezone(tz).format("%Y-%m-%dT%H:%M").to_string()
 }
 
+/// An event cannot be recorded as held before it has started.
+pub fn held_too_early(input: &EventInput, now: DateTime<Utc>) -> bool {
+    input.status == EventStatus::Held && input.starts_at > now
+}
+
 fn is_web_link(v: &str) -> bool {
     (v.starts_with("https://") || v.starts_with("http://"))
         && v.len() > "https://".len()
@@ -509,6 +514,22 @@ mod tests {
             f.parse(&tz, "UTC").unwrap_err().get("venue"),
             Some("events-error-place-required")
         );
+    }
+
+    #[test]
+    fn held_only_once_started() {
+        let tz = Utc;
+        let mut f = form();
+        f.status = "held".into();
+        let i = f.parse(&tz, "UTC").unwrap();
+        assert!(held_too_early(
+            &i,
+            i.starts_at - chrono::Duration::minutes(1)
+        ));
+        assert!(!held_too_early(&i, i.starts_at));
+        f.status = "confirmed".into();
+        let j = f.parse(&tz, "UTC").unwrap();
+        assert!(!held_too_early(&j, j.starts_at - chrono::Duration::days(1)));
     }
 
     #[test]

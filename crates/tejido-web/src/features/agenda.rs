@@ -20,6 +20,7 @@ use tejido_core::accounts::Locale;
 use tejido_core::agenda::{self as rules, Methodology, SlotForm, TopicForm, EVENT_ROLES};
 use tejido_core::communities::Role;
 use tejido_core::directory::PositionLevel;
+use tejido_core::events::EventStatus;
 use tejido_core::ownership::{self as own, Components};
 use tejido_core::rotation::{self as rot, Candidate, Mode, HORIZON};
 use tejido_core::FieldErrors;
@@ -139,12 +140,23 @@ struct Board {
     used: i64,
 }
 
+/// Topic voting belongs to an event still ahead: not once it is held or cancelled.
+fn voting_active(e: &Event) -> bool {
+    e.status != EventStatus::Held.as_str() && e.status != EventStatus::Cancelled.as_str()
+}
+
 async fn board(s: &AppState, sc: &Scope, me: Option<i64>) -> AppResult<Board> {
     let e = &sc.event;
     let now = tejido_db::now();
-    let voting_open = rules::voting_open(e.voting_closes_at, e.starts_at, now);
-    let results_visible =
-        rules::results_visible(sc.l.access.manage, e.voting_closes_at, e.starts_at, now);
+    let active = voting_active(e);
+    let voting_open = rules::voting_open(e.voting_closes_at, e.starts_at, active, now);
+    let results_visible = rules::results_visible(
+        sc.l.access.manage,
+        e.voting_closes_at,
+        e.starts_at,
+        active,
+        now,
+    );
     let topics = store::topics(&s.db, e.id).await?;
     let ballot = match me {
         Some(p) => store::ballot(&s.db, e.id, p).await?,
@@ -370,7 +382,12 @@ async fn save_ballot(
     lines: &[(i64, i64)],
 ) -> AppResult<Result<Vec<(i64, i64)>, FieldErrors>> {
     let e = &sc.event;
-    if !rules::voting_open(e.voting_closes_at, e.starts_at, tejido_db::now()) {
+    if !rules::voting_open(
+        e.voting_closes_at,
+        e.starts_at,
+        voting_active(e),
+        tejido_db::now(),
+    ) {
         return Ok(Err(FieldErrors::single(
             "votes",
             "agenda-error-voting-closed",

@@ -171,7 +171,14 @@ fn form_of(e: &Event) -> EventForm {
 
 /// Parses an event form in the community's time zone (or the event's, when editing).
 fn parse_form(form: &EventForm, tz_name: &str) -> Result<EventInput, FieldErrors> {
-    form.parse(&zone(tz_name), tz_name)
+    let input = form.parse(&zone(tz_name), tz_name)?;
+    if rules::held_too_early(&input, tejido_db::now()) {
+        return Err(FieldErrors::single(
+            "status",
+            "events-error-held-before-start",
+        ));
+    }
+    Ok(input)
 }
 
 /// Where an event happens, for display and calendars (never the online link).

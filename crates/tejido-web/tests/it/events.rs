@@ -277,6 +277,20 @@ both_backends!(create_validate_edit_and_list, |app: TestApp| async move {
         .await;
     assert_status(&r, 422);
     assert!(r.body.contains("Escribe la fecha y hora"));
+    // A future event cannot be recorded as held.
+    let mut held = event_form(
+        "Taller aún no realizado",
+        "2030-03-10T10:00",
+        "2030-03-10T14:00",
+    );
+    held.retain(|(k, _)| *k != "status");
+    held.push(("status", "held"));
+    let r = w.leader.post_form(&path, &held).await;
+    assert_status(&r, 422);
+    assert!(r
+        .body
+        .contains("solo puede marcarse como realizado cuando ya empezó"));
+    assert_eq!(app.count("events").await, 0);
 
     let up = create_event(
         &app,
