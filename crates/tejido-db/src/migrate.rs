@@ -45,6 +45,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(19, "0019_sustainability"),
     migration!(20, "0020_funding"),
     migration!(21, "0021_reports"),
+    migration!(22, "0022_polls_network"),
 ];
 
 const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (
