@@ -6,7 +6,8 @@
 // Through the browser alone, at 360×780 (isMobile, hasTouch) and in Spanish: a leader creates an
 // event; a member registers, proposes two topics and spreads their dots (an over-budget ballot is
 // refused first); the leader proposes a topic too and builds the agenda from the top proposal
-// plus an open-space slot, crediting the proposer; the event is marked held and attendance taken;
+// plus an open-space slot, crediting the proposer; the event, moved to yesterday as if time had
+// passed, is marked held and attendance taken;
 // the minutes are published with an action item owned by the member and a lesson; the member
 // reports back, the minutes show the cascade rate and the member's home lists the action item;
 // the ownership index of the event counts member-proposed topics and the community page draws
@@ -16,33 +17,18 @@
 // audit is one check; the last line printed is `N passed, M failed`. Screenshots go to
 // e2e/out/events-flow/.
 
-import { chromium } from 'playwright-core';
-import { createRequire } from 'node:module';
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import {
+  COMMUNITY, RUN, auditHere, check, day, firstOption, newPage, newPhoneContext, pageErrors, pathOf,
+  resetPageRecords,
+  run, selectByLabelText, setup, signIn, squash, submit, visit,
+} from './lib/flow.mjs';
 
-const require = createRequire(import.meta.url);
-const HERE = dirname(fileURLToPath(import.meta.url));
-const OUT = join(HERE, 'out', 'events-flow');
-
-const BASE = (process.argv[2] || process.env.TEJIDO_E2E_BASE_URL || '').replace(/\/+$/, '');
-const PASSWORD = process.env.TEJIDO_DEMO_PASSWORD || '';
-const CHROMIUM = process.env.TEJIDO_CHROMIUM || '/usr/bin/chromium';
+setup('events-flow');
 
 const LEADER = 'lider@example.org';
 const MEMBER = 'integrante@example.org';
-const SLUG = 'justicia-penal-y-mediacion-en-oaxaca';
-const COMMUNITY = `/c/${SLUG}`;
-const PAGE_BUDGET_BYTES = 60 * 1024;
-const MOBILE_WIDTH = 360;
-const MOBILE_HEIGHT = 780;
-const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
-const NAV_TIMEOUT_MS = 20_000;
-const TOTAL_TIMEOUT_MS = 10 * 60_000;
+const EVENT_DAY = day(7);
 
-// Unique per run, so the texts can be found again on pages that list older events too.
-const RUN = Date.now().toString(36).slice(-5);
 const T = {
   event: `Encuentro de mediación comunitaria ${RUN}`,
   topicA: `Mediación con pertinencia cultural ${RUN}`,
@@ -52,335 +38,6 @@ const T = {
   item: `Compartir la guía de mediación con mi organización ${RUN}`,
   lesson: `Conviene llegar con casos concretos a cada bloque (${RUN}).`,
 };
-
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-dev-shm-usage',
-];
-
-if (!BASE || !/^https?:\/\//.test(BASE)) {
-  console.error('usage: node e2e/events-flow.mjs BASE_URL   (e.g. http://127.0.0.1:8080)');
-  process.exit(2);
-}
-if (!PASSWORD) {
-  console.error('events-flow: TEJIDO_DEMO_PASSWORD is not set');
-  process.exit(2);
-}
-
-const BASE_ORIGIN = new URL(BASE).origin;
-const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
-
-// ---------------------------------------------------------------------------------------------
-// Bookkeeping (as in smoke.mjs)
-
-const results = []; // { name, problems: string[], ms }
-let shotCounter = 0;
-
-function slug(s) {
-  return s.replace(/^\/+/, '').replace(/[^a-zA-Z0-9]+/g, '-').replace(/^-|-$/g, '') || 'home';
-}
-
-/** Runs one named check; `fn` receives a `problems` array to push readable failures into. */
-async function check(name, fn) {
-  const started = Date.now();
-  const problems = [];
-  problems.info = [];
-  try {
-    await fn(problems);
-  } catch (err) {
-    problems.push(`error: ${oneLine(err && err.message ? err.message : String(err))}`);
-  }
-  const ms = Date.now() - started;
-  results.push({ name, problems, ms });
-  const mark = problems.length === 0 ? 'PASS' : 'FAIL';
-  const info = [`${(ms / 1000).toFixed(1)} s`, ...problems.info].join('; ');
-  console.log(`${mark}  ${name}  (${info})`);
-  for (const p of problems) console.log(`      - ${p}`);
-  return problems.length === 0;
-}
-
-function oneLine(s) {
-  const first = String(s).split('\n').filter((l) => l.trim() !== '')[0] || String(s);
-  return first.length > 300 ? `${first.slice(0, 300)}…` : first;
-}
-
-function kb(bytes) {
-  return `${(bytes / 1024).toFixed(1)} KB`;
-}
-
-function squash(s) {
-  return String(s).replace(/\s+/g, ' ').trim();
-}
-
-// ---------------------------------------------------------------------------------------------
-// Dates, as the forms type them
-
-const pad = (n) => String(n).padStart(2, '0');
-/** YYYY-MM-DD of now + `days`, in UTC (a day's slack either way never matters here). */
-function day(days) {
-  const d = new Date(Date.now() + days * 86_400_000);
-  return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`;
-}
-const EVENT_DAY = day(7);
-
-// ---------------------------------------------------------------------------------------------
-// Browser plumbing (as in smoke.mjs, always phone-sized)
-
-async function newPhoneContext(browser) {
-  const context = await browser.newContext({
-    baseURL: BASE,
-    // axe is injected as an inline script; a strict CSP (as it should be) would block it.
-    bypassCSP: true,
-    viewport: { width: MOBILE_WIDTH, height: MOBILE_HEIGHT },
-    isMobile: true,
-    hasTouch: true,
-    deviceScaleFactor: 2,
-    locale: 'es-MX',
-  });
-  context.setDefaultNavigationTimeout(NAV_TIMEOUT_MS);
-  context.setDefaultTimeout(NAV_TIMEOUT_MS);
-  return context;
-}
-
-async function newPage(context) {
-  const page = await context.newPage();
-  page._foreign = [];
-  page._errors = [];
-  page._failedResponses = [];
-  page.on('request', (req) => {
-    const url = req.url();
-    if (/^(data|blob|about):/.test(url)) return;
-    let origin;
-    try {
-      origin = new URL(url).origin;
-    } catch {
-      origin = url;
-    }
-    if (origin !== BASE_ORIGIN) page._foreign.push(url);
-  });
-  page.on('pageerror', (err) => page._errors.push(`uncaught script error: ${oneLine(err.message)}`));
-  page.on('response', (res) => {
-    const url = new URL(res.url(), BASE);
-    if (url.pathname === '/favicon.ico') return;
-    if (res.status() >= 400 && res.request().resourceType() !== 'document') {
-      page._failedResponses.push(`${res.status()} ${url.pathname}${url.search}`);
-    }
-  });
-  const cdp = await context.newCDPSession(page);
-  await cdp.send('Network.enable');
-  await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
-  return page;
-}
-
-function resetPageRecords(page) {
-  page._foreign.length = 0;
-  page._errors.length = 0;
-  page._failedResponses.length = 0;
-}
-
-function pathOf(page) {
-  return new URL(page.url()).pathname;
-}
-
-/** Navigates and insists on a 2xx answer at the path asked for (no bounce to /login). */
-async function visit(page, path, problems) {
-  resetPageRecords(page);
-  const response = await page.goto(path, { waitUntil: 'load' });
-  await page.waitForLoadState('networkidle', { timeout: 5_000 }).catch(() => {});
-  if (!response) {
-    problems.push(`no response for ${path}`);
-    return false;
-  }
-  const status = response.status();
-  const finalPath = pathOf(page);
-  if (status < 200 || status >= 300) problems.push(`HTTP ${status} for ${path}`);
-  if (finalPath !== new URL(path, BASE).pathname) {
-    problems.push(`asked for ${path} but ended on ${finalPath}`);
-  }
-  return status >= 200 && status < 300 && finalPath === new URL(path, BASE).pathname;
-}
-
-/**
- * Clicks a submit button and waits for the page it leads to. A refused form (4xx, or the form
- * page again with errors) is reported with the page's own error messages.
- */
-async function submit(page, button, problems, what) {
-  resetPageRecords(page);
-  if ((await button.count()) === 0) {
-    problems.push(`${what}: the submit button is not on ${pathOf(page)}`);
-    return false;
-  }
-  const [response] = await Promise.all([
-    page.waitForNavigation({ waitUntil: 'load' }),
-    button.first().click(),
-  ]);
-  const status = response ? response.status() : 0;
-  if (status < 200 || status >= 300) {
-    const said = await pageErrors(page);
-    problems.push(`${what}: HTTP ${status} on ${pathOf(page)}${said ? ` — the page says: ${said}` : ''}`);
-    return false;
-  }
-  return true;
-}
-
-/** The error messages a form page shows (alerts and field errors), for reports. */
-async function pageErrors(page) {
-  const texts = await page
-    .locator('.alert, p.error, [role="alert"]')
-    .allInnerTexts()
-    .catch(() => []);
-  const out = texts.map(squash).filter(Boolean);
-  if (out.length) return out.join(' | ').slice(0, 400);
-  const body = await page.locator('main').innerText().catch(() => '');
-  return squash(body).slice(0, 200);
-}
-
-/** Everything checked on every page: axe, weight, foreign requests, errors, 360 px fit. */
-async function auditPage(page, label, problems) {
-  const lang = await page.evaluate(() => document.documentElement.getAttribute('lang'));
-  if (lang !== 'es-MX') problems.push(`expected <html lang="es-MX">, got "${lang}"`);
-
-  const hasAxe = await page.evaluate(() => typeof window.axe !== 'undefined');
-  if (!hasAxe) await page.addScriptTag({ content: AXE_SOURCE });
-  const axe = await page.evaluate(
-    async (tags) => {
-      const r = await window.axe.run(document, {
-        runOnly: { type: 'tag', values: tags },
-        resultTypes: ['violations'],
-      });
-      return r.violations.map((v) => ({
-        id: v.id,
-        impact: v.impact,
-        help: v.help,
-        count: v.nodes.length,
-        targets: v.nodes.slice(0, 3).map((n) => n.target.map(String).join(' ')),
-      }));
-    },
-    AXE_TAGS,
-  );
-  for (const v of axe) {
-    const more = v.count > v.targets.length ? ` (+${v.count - v.targets.length} more)` : '';
-    problems.push(
-      `axe ${v.id} [${v.impact}] ${v.help} — at ${v.targets.map((t) => `\`${t}\``).join(', ')}${more}`,
-    );
-  }
-
-  const weight = await page.evaluate(() => {
-    const nav = performance.getEntriesByType('navigation')[0];
-    const entries = [nav, ...performance.getEntriesByType('resource')].filter(Boolean);
-    return {
-      total: entries.reduce((sum, e) => sum + (e.transferSize || 0), 0),
-      items: entries
-        .map((e) => ({ name: e.name, size: e.transferSize || 0 }))
-        .sort((a, b) => b.size - a.size)
-        .slice(0, 4),
-    };
-  });
-  problems.info.push(kb(weight.total));
-  if (weight.total > PAGE_BUDGET_BYTES) {
-    const top = weight.items
-      .map((i) => `${new URL(i.name, BASE).pathname} ${kb(i.size)}`)
-      .join(', ');
-    problems.push(`page weight ${kb(weight.total)} exceeds ${kb(PAGE_BUDGET_BYTES)} (largest: ${top})`);
-  }
-
-  for (const url of [...new Set(page._foreign)]) problems.push(`request to another host: ${url}`);
-  for (const e of page._errors) problems.push(e);
-  for (const f of [...new Set(page._failedResponses)]) problems.push(`subresource failed: ${f}`);
-
-  const sw = await page.evaluate(() => document.documentElement.scrollWidth);
-  if (sw > MOBILE_WIDTH) {
-    const culprits = await widestElements(page);
-    problems.push(
-      `horizontal scroll at ${MOBILE_WIDTH} px: scrollWidth ${sw}` +
-        (culprits.length ? ` (overflowing: ${culprits.join(', ')})` : ''),
-    );
-  }
-
-  shotCounter += 1;
-  const file = join(OUT, `${String(shotCounter).padStart(2, '0')}-${slug(label)}.png`);
-  await page.screenshot({ path: file, fullPage: true }).catch(() => {});
-}
-
-/** The few innermost elements that stick out past the right edge, to point at the cause. */
-async function widestElements(page) {
-  return page.evaluate((limit) => {
-    const sticksOut = (el) => {
-      const r = el.getBoundingClientRect();
-      if (r.width === 0 && r.height === 0) return false;
-      return r.right > limit + 1 || r.left + el.scrollWidth > limit + 1;
-    };
-    const out = [];
-    for (const el of document.body.querySelectorAll('*')) {
-      if (!sticksOut(el) || [...el.children].some(sticksOut)) continue;
-      let sel = el.tagName.toLowerCase();
-      if (el.id) sel += `#${el.id}`;
-      else if (el.classList.length) sel += `.${[...el.classList].slice(0, 2).join('.')}`;
-      const r = el.getBoundingClientRect();
-      out.push(`${sel} (${Math.round(Math.max(r.right, r.left + el.scrollWidth))} px)`);
-      if (out.length >= 3) break;
-    }
-    return out;
-  }, MOBILE_WIDTH);
-}
-
-/** Audits the page the flow is on as its own check, once per (who, path). */
-const audited = new Set();
-async function auditHere(page, who) {
-  const url = new URL(page.url());
-  const key = `${who} ${url.pathname}`;
-  if (audited.has(key)) return;
-  audited.add(key);
-  await check(`${who}, ${MOBILE_WIDTH} px: ${url.pathname}`, async (problems) => {
-    await auditPage(page, `${who}-${url.pathname}`, problems);
-  });
-}
-
-async function signIn(page, email, problems) {
-  resetPageRecords(page);
-  const res = await page.goto('/login');
-  if (!res || res.status() !== 200) {
-    problems.push(`GET /login answered ${res ? res.status() : 'nothing'}`);
-    return false;
-  }
-  await page.locator('input[name="email"]').fill(email);
-  await page.locator('input[name="password"]').fill(PASSWORD);
-  const button = page.locator('form:has(input[name="password"]) [type="submit"], form:has(input[name="password"]) button:not([type])');
-  if (!(await submit(page, button, problems, `sign in as ${email}`))) return false;
-  const path = pathOf(page);
-  if (path !== '/') {
-    problems.push(`after signing in as ${email}, landed on ${path} instead of / (page says: "${await pageErrors(page)}")`);
-    return false;
-  }
-  if ((await page.locator('form[action="/logout"]').count()) === 0) {
-    problems.push(`signed in as ${email} but the page has no sign-out form`);
-    return false;
-  }
-  return true;
-}
-
-/** Chooses the option of a <select> whose label contains `text`; false when there is none. */
-async function selectByLabelText(select, text) {
-  const value = await select.evaluate(
-    (el, t) => [...el.options].find((o) => o.textContent.includes(t))?.value ?? null,
-    text,
-  );
-  if (value === null || value === '') return false;
-  await select.selectOption(value);
-  return true;
-}
-
-/** The first non-empty option value of a <select>. */
-async function firstOption(select) {
-  return select.evaluate((el) => [...el.options].map((o) => o.value).find((v) => v !== '') ?? null);
-}
-
 /** The ownership table's cells for one event (index, proposed share…), or null without a row. */
 async function ownershipRow(page, eventPath) {
   const row = page.locator('tbody tr', { has: page.locator(`a[href="${eventPath}/agenda"]`) });
@@ -391,13 +48,7 @@ async function ownershipRow(page, eventPath) {
 // ---------------------------------------------------------------------------------------------
 // The flow
 
-async function main() {
-  rmSync(OUT, { recursive: true, force: true });
-  mkdirSync(OUT, { recursive: true });
-
-  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
-  console.log(`events-flow: ${BASE} with ${CHROMIUM} (${browser.version()}), ${MOBILE_WIDTH}×${MOBILE_HEIGHT}, run ${RUN}`);
-
+async function main(browser) {
   const s = {}; // what the steps learn: event id, member's name, topic ids…
   const ev = () => `${COMMUNITY}/events/${s.eventId}`;
 
@@ -616,6 +267,11 @@ async function main() {
       if (!(await visit(lp, `${ev()}/edit`, problems))) return;
       await auditHere(lp, 'leader');
       const form = lp.locator(`form[action="${ev()}/edit"]`);
+      // Time passes: the event is dated yesterday (an event cannot be held before it starts).
+      await form.locator('[name="starts_at"]').fill(`${day(-1)}T09:00`);
+      await form.locator('[name="ends_at"]').fill(`${day(-1)}T13:00`);
+      const closes = form.locator('[name="voting_closes_at"]');
+      if ((await closes.count()) > 0) await closes.fill('');
       await form.locator('select[name="status"]').selectOption('held');
       if (!(await submit(lp, form.locator('button[type="submit"]'), problems, 'mark the event held'))) return;
       if (pathOf(lp) !== ev()) {
@@ -799,40 +455,8 @@ async function main() {
     await leaderCtx.close();
     await memberCtx.close();
   } finally {
-    await browser.close().catch(() => {});
+    // The browser is closed by run().
   }
 }
 
-const deadline = setTimeout(() => {
-  console.log(`events-flow: gave up after ${TOTAL_TIMEOUT_MS / 60_000} minutes`);
-  report();
-  process.exit(1);
-}, TOTAL_TIMEOUT_MS);
-
-function report() {
-  const failed = results.filter((r) => r.problems.length > 0);
-  const passed = results.length - failed.length;
-  if (failed.length > 0) {
-    console.log('');
-    console.log(`events-flow: ${failed.length} check(s) failed:`);
-    for (const r of failed) {
-      console.log(`  ${r.name}`);
-      for (const p of r.problems) console.log(`    - ${p}`);
-    }
-  }
-  console.log(`events-flow: screenshots in ${OUT}`);
-  console.log('');
-  console.log(`${passed} passed, ${failed.length} failed`);
-  return failed.length;
-}
-
-let crashed = false;
-try {
-  await main();
-} catch (err) {
-  crashed = true;
-  console.log(`events-flow: aborted: ${err && err.stack ? err.stack : err}`);
-}
-clearTimeout(deadline);
-const failures = report();
-process.exit(crashed || failures > 0 || results.length === 0 ? 1 : 0);
+await run(main);
