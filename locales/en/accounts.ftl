@@ -50,3 +50,4 @@ mail-invite-body = Hello,
     { $link }
 
     If you were not expecting this invitation, you can ignore this message.
+account-mail-title = E-mail you receive

@@ -50,3 +50,4 @@ mail-invite-body = Hola:
     { $link }
 
     Si no esperabas esta invitación, puedes ignorar este mensaje.
+account-mail-title = Correos que recibes

@@ -54,6 +54,12 @@ pub async fn run(
             if let Err(e) = crate::features::events::reminders_pass(&state).await {
                 tracing::warn!(error = %e, "event reminders failed");
             }
+            // Weekly per person; the pass itself skips whoever had one in the last seven days.
+            if let Err(e) =
+                crate::features::discussions::digest_pass(&state, chrono::Utc::now()).await
+            {
+                tracing::warn!(error = %e, "discussion digest failed");
+            }
         }
         if n % 720 == 1 {
             if let Err(e) = tejido_db::accounts::purge_expired(&db).await {
