@@ -142,3 +142,26 @@ audit-network-round-opened = Relationship survey round opened
 audit-network-round-closed = Relationship survey round closed
 audit-network-survey-answered = Relationship survey answered
 audit-network-ties-imported = Ties imported from CSV
+
+# PARTNER sub-ratings and per-organization scores
+tie-ratings = Detailed rating (PARTNER)
+tie-ratings-hint = Optional: rate all six or none. Trust will be the mean of the first three and value the mean of the last three; then leave the trust and value fields empty.
+tie-rating-reliability = Reliability
+tie-rating-mission = Shared mission
+tie-rating-openness = Openness to discussion
+tie-rating-power = Power and influence
+tie-rating-resources = Resource contribution
+tie-rating-involvement = Level of involvement
+tie-rating-level-1 = 1 · Not at all
+tie-rating-level-2 = 2 · A small amount
+tie-rating-level-3 = 3 · A fair amount
+tie-rating-level-4 = 4 · A great deal
+tie-rated-partner = Detailed rating
+tie-error-ratings-all = If you use the detailed rating, rate all six questions.
+tie-error-ratings-and-direct = Give trust and value either directly or through the detailed rating, not both.
+network-scores = Trust and value by organization
+network-explain-scores = What the other organizations think of each one: the mean trust and value (1–4) they rate it with. Each rating organization counts once.
+network-scores-none = No tie carries a trust or value rating yet.
+network-col-trust-in = Trust received
+network-col-value-in = Value received
+network-col-raters = Raters

@@ -154,3 +154,11 @@ audit-review-created = Review created
 audit-review-contributed = Contribution to a review
 audit-review-consolidated = Review consolidated
 audit-review-outcome-added = Action item or lesson from a review
+
+# Editing questions, scheduled invitations, reviews in the API
+poll-edit-question = Edit question
+poll-save-question = Save question
+poll-error-answered = This question can no longer change because the poll has responses; changing it would distort the results. Duplicate the poll to make another version.
+poll-questions-locked = The poll has responses: its questions are fixed so the results stay sound.
+poll-scheduled = Scheduled poll: it opens on { $opens } (community time) and the invitations will be sent then.
+review-error-unknown-outcome = Choose whether you add an action item or a lesson learned.

@@ -142,3 +142,26 @@ audit-network-round-opened = Ronda de la encuesta de relaciones abierta
 audit-network-round-closed = Ronda de la encuesta de relaciones cerrada
 audit-network-survey-answered = Encuesta de relaciones respondida
 audit-network-ties-imported = Vínculos importados desde CSV
+
+# PARTNER sub-ratings and per-organization scores
+tie-ratings = Calificación detallada (PARTNER)
+tie-ratings-hint = Opcional: califica las seis o ninguna. La confianza será el promedio de las tres primeras y el valor, el de las tres últimas; en ese caso deja vacíos los campos de confianza y valor.
+tie-rating-reliability = Confiabilidad
+tie-rating-mission = Misión compartida
+tie-rating-openness = Apertura al diálogo
+tie-rating-power = Poder e influencia
+tie-rating-resources = Aporte de recursos
+tie-rating-involvement = Nivel de participación
+tie-rating-level-1 = 1 · Nada
+tie-rating-level-2 = 2 · Poco
+tie-rating-level-3 = 3 · Bastante
+tie-rating-level-4 = 4 · Mucho
+tie-rated-partner = Calificación detallada
+tie-error-ratings-all = Si usas la calificación detallada, califica las seis preguntas.
+tie-error-ratings-and-direct = Da la confianza y el valor directamente o con la calificación detallada, no de las dos formas.
+network-scores = Confianza y valor por organización
+network-explain-scores = Lo que las demás organizaciones opinan de cada una: el promedio de confianza y de valor (1–4) con que la califican. Cada organización que califica cuenta una vez.
+network-scores-none = Todavía no hay vínculos con confianza o valor calificados.
+network-col-trust-in = Confianza recibida
+network-col-value-in = Valor recibido
+network-col-raters = Califican

@@ -154,3 +154,11 @@ audit-review-created = Revisión creada
 audit-review-contributed = Aporte a una revisión
 audit-review-consolidated = Revisión consolidada
 audit-review-outcome-added = Compromiso o lección desde una revisión
+
+# Editing questions, scheduled invitations, reviews in the API
+poll-edit-question = Editar pregunta
+poll-save-question = Guardar pregunta
+poll-error-answered = Esta pregunta ya no se puede cambiar porque el sondeo tiene respuestas; cambiarla alteraría los resultados. Duplica el sondeo para hacer otra versión.
+poll-questions-locked = El sondeo ya tiene respuestas: sus preguntas quedan fijas para no alterar los resultados.
+poll-scheduled = Sondeo programado: abre el { $opens } (hora de la comunidad) y las invitaciones se enviarán en ese momento.
+review-error-unknown-outcome = Elige si agregas un pendiente o una lección aprendida.

@@ -71,6 +71,13 @@ pub struct TieForm {
     pub ended_on: String,
     /// "on" or "true" when the tie was formed through the community.
     pub via_community: String,
+    /// PARTNER sub-ratings (1–4), all six or none; when given they set trust and value.
+    pub reliability: String,
+    pub mission: String,
+    pub openness: String,
+    pub power: String,
+    pub resources: String,
+    pub involvement: String,
 }
 
 /// A parsed tie.
@@ -128,7 +135,116 @@ fn id(errors: &mut FieldErrors, field: &str, v: &str) -> Option<i64> {
     }
 }
 
+/// The six PARTNER sub-ratings of a tie, each 1–4 (Nada · Poco · Bastante · Mucho).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct SubRatings {
+    pub reliability: i64,
+    pub mission: i64,
+    pub openness: i64,
+    pub power: i64,
+    pub resources: i64,
+    pub involvement: i64,
+}
+
+/// The field names of the sub-ratings: the three of trust, then the three of value.
+pub const SUB_RATINGS: [&str; 6] = [
+    "reliability",
+    "mission",
+    "openness",
+    "power",
+    "resources",
+    "involvement",
+];
+
+/// Rounds to two decimals (how the exact means are stored).
+pub fn two_decimals(x: f64) -> f64 {
+    (x * 100.0).round() / 100.0
+}
+
+impl SubRatings {
+    /// Trust: the mean of reliability, shared mission and openness to discussion, to two decimals.
+    pub fn trust(&self) -> f64 {
+        two_decimals((self.reliability + self.mission + self.openness) as f64 / 3.0)
+    }
+    /// Value: the mean of power and influence, resource contribution and level of involvement,
+    /// to two decimals.
+    pub fn value(&self) -> f64 {
+        two_decimals((self.power + self.resources + self.involvement) as f64 / 3.0)
+    }
+    /// The means rounded to whole points for the integer trust and value columns (a mean of three
+    /// integers is never a half, so the rounding is never a tie).
+    pub fn trust_points(&self) -> i64 {
+        self.trust().round() as i64
+    }
+    pub fn value_points(&self) -> i64 {
+        self.value().round() as i64
+    }
+}
+
+/// A parsed tie with its sub-ratings, if given (then its trust and value are their means).
+#[derive(Debug, Clone, PartialEq)]
+pub struct RatedTie {
+    pub tie: TieInput,
+    pub ratings: Option<SubRatings>,
+}
+
 impl TieForm {
+    fn sub_field(&self, name: &str) -> &str {
+        match name {
+            "reliability" => &self.reliability,
+            "mission" => &self.mission,
+            "openness" => &self.openness,
+            "power" => &self.power,
+            "resources" => &self.resources,
+            _ => &self.involvement,
+        }
+    }
+
+    /// Parses the tie with its optional sub-ratings: none, or all six (each 1–4). With
+    /// sub-ratings, trust and value are not typed too (they are derived).
+    pub fn parse_rated(&self, today: NaiveDate) -> Validated<RatedTie> {
+        let base = self.parse(today);
+        let mut e = match &base {
+            Ok(_) => FieldErrors::new(),
+            Err(e) => e.clone(),
+        };
+        let given = SUB_RATINGS
+            .iter()
+            .filter(|f| !self.sub_field(f).trim().is_empty())
+            .count();
+        let mut vals = [0i64; 6];
+        if given > 0 {
+            for (i, f) in SUB_RATINGS.iter().enumerate() {
+                if self.sub_field(f).trim().is_empty() {
+                    e.add(f, "tie-error-ratings-all");
+                } else if let Some(v) = int_in(&mut e, f, self.sub_field(f), 1, 4) {
+                    vals[i] = v;
+                }
+            }
+            if !self.trust.trim().is_empty() || !self.value.trim().is_empty() {
+                e.add("trust", "tie-error-ratings-and-direct");
+            }
+        }
+        match base {
+            Ok(mut tie) if e.is_empty() => {
+                let ratings = (given > 0).then_some(SubRatings {
+                    reliability: vals[0],
+                    mission: vals[1],
+                    openness: vals[2],
+                    power: vals[3],
+                    resources: vals[4],
+                    involvement: vals[5],
+                });
+                if let Some(r) = &ratings {
+                    tie.trust = Some(r.trust_points());
+                    tie.value = Some(r.value_points());
+                }
+                Ok(RatedTie { tie, ratings })
+            }
+            _ => Err(e),
+        }
+    }
+
     /// Parses the tie; `today` is the start date when none is given.
     pub fn parse(&self, today: NaiveDate) -> Validated<TieInput> {
         let mut e = FieldErrors::new();
@@ -198,8 +314,9 @@ pub struct BadRow {
     pub errors: FieldErrors,
 }
 
-/// The CSV columns of an import, in order (the header line must name them).
-pub const CSV_COLUMNS: [&str; 9] = [
+/// The CSV columns of an import, in order (the header line must name them; a file may stop after
+/// `strength`, and the six PARTNER sub-ratings at the end are optional as a group).
+pub const CSV_COLUMNS: [&str; 15] = [
     "from",
     "to",
     "kind",
@@ -209,11 +326,17 @@ pub const CSV_COLUMNS: [&str; 9] = [
     "started_on",
     "ended_on",
     "via_community",
+    "reliability",
+    "mission",
+    "openness",
+    "power",
+    "resources",
+    "involvement",
 ];
 
 /// Parses a CSV of ties (header line first, comma-separated, no quoted commas). Every row is
 /// checked; any bad row (or a bad header) means nothing is imported.
-pub fn parse_csv(text: &str, today: NaiveDate) -> Result<Vec<TieInput>, Vec<BadRow>> {
+pub fn parse_csv(text: &str, today: NaiveDate) -> Result<Vec<RatedTie>, Vec<BadRow>> {
     let mut bad = Vec::new();
     let mut out = Vec::new();
     let mut lines = text.lines().enumerate();
@@ -246,8 +369,14 @@ pub fn parse_csv(text: &str, today: NaiveDate) -> Result<Vec<TieInput>, Vec<BadR
             started_on: g(6),
             ended_on: g(7),
             via_community: g(8),
+            reliability: g(9),
+            mission: g(10),
+            openness: g(11),
+            power: g(12),
+            resources: g(13),
+            involvement: g(14),
         };
-        match form.parse(today) {
+        match form.parse_rated(today) {
             Ok(t) => out.push(t),
             Err(errors) => bad.push(BadRow {
                 line: i + 1,
@@ -323,6 +452,95 @@ pub fn circular_layout(nodes: &[LayoutNode], size: f64, margin: f64) -> Vec<(f64
         );
     }
     out
+}
+
+/// One organization's rating of another through a tie: `from` (who answered or entered the tie)
+/// rates `to`. Trust and value are the exact means when the tie has sub-ratings, the whole points
+/// otherwise.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Rating {
+    pub from: i64,
+    pub to: i64,
+    pub trust: Option<f64>,
+    pub value: Option<f64>,
+}
+
+/// An organization's PARTNER scores: the mean of what the others rate it.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ActorScore {
+    pub id: i64,
+    pub trust: Option<f64>,
+    pub value: Option<f64>,
+    /// Organizations that rated it (trust or value).
+    pub raters: usize,
+}
+
+fn mean_of(xs: &[f64]) -> Option<f64> {
+    (!xs.is_empty()).then(|| xs.iter().sum::<f64>() / xs.len() as f64)
+}
+
+/// Each organization's trust and value scores from its incoming ratings. Each rater counts once:
+/// when one organization rates another through several ties (say collaboration and referral),
+/// its ratings are averaged first, then the raters' figures are averaged. Self-ratings are
+/// ignored. Ordered by number of raters (most first), then by id.
+pub fn actor_scores(ratings: &[Rating]) -> Vec<ActorScore> {
+    // (to, from) → (trust ratings, value ratings)
+    let mut pairs: BTreeMap<(i64, i64), (Vec<f64>, Vec<f64>)> = BTreeMap::new();
+    for r in ratings.iter().filter(|r| r.from != r.to) {
+        if r.trust.is_none() && r.value.is_none() {
+            continue;
+        }
+        let e = pairs.entry((r.to, r.from)).or_default();
+        e.0.extend(r.trust);
+        e.1.extend(r.value);
+    }
+    let mut by_actor: BTreeMap<i64, (Vec<f64>, Vec<f64>, usize)> = BTreeMap::new();
+    for ((to, _), (t, v)) in pairs {
+        let e = by_actor.entry(to).or_default();
+        e.0.extend(mean_of(&t));
+        e.1.extend(mean_of(&v));
+        e.2 += 1;
+    }
+    let mut out: Vec<ActorScore> = by_actor
+        .into_iter()
+        .map(|(id, (t, v, raters))| ActorScore {
+            id,
+            trust: mean_of(&t),
+            value: mean_of(&v),
+            raters,
+        })
+        .collect();
+    out.sort_by(|a, b| b.raters.cmp(&a.raters).then(a.id.cmp(&b.id)));
+    out
+}
+
+/// A network's PARTNER scores: mean trust and value over the ties that carry them, and each as a
+/// percentage of the maximum (mean / 4 × 100).
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+pub struct NetworkScores {
+    pub trust: Option<f64>,
+    pub value: Option<f64>,
+    pub trust_percent: Option<f64>,
+    pub value_percent: Option<f64>,
+    /// Ties that carry a trust or a value rating.
+    pub rated_ties: usize,
+}
+
+pub fn network_scores(ratings: &[Rating]) -> NetworkScores {
+    let t: Vec<f64> = ratings.iter().filter_map(|r| r.trust).collect();
+    let v: Vec<f64> = ratings.iter().filter_map(|r| r.value).collect();
+    let trust = mean_of(&t);
+    let value = mean_of(&v);
+    NetworkScores {
+        trust,
+        value,
+        trust_percent: trust.map(|x| x / 4.0 * 100.0),
+        value_percent: value.map(|x| x / 4.0 * 100.0),
+        rated_ties: ratings
+            .iter()
+            .filter(|r| r.trust.is_some() || r.value.is_some())
+            .count(),
+    }
 }
 
 /// A tie reduced to what the change computation needs.
@@ -436,6 +654,109 @@ mod tests {
         assert_eq!(e.get("ended_on"), Some("tie-error-end-before-start"));
     }
 
+    fn rated(from: &str, to: &str, subs: [&str; 6]) -> TieForm {
+        let mut f = form(from, to, "collaboration", "2");
+        f.reliability = subs[0].into();
+        f.mission = subs[1].into();
+        f.openness = subs[2].into();
+        f.power = subs[3].into();
+        f.resources = subs[4].into();
+        f.involvement = subs[5].into();
+        f
+    }
+
+    #[test]
+    fn sub_ratings_derive_trust_and_value() {
+        // Trust (4 + 3 + 1) / 3 = 2.67 → 3 points; value (2 + 2 + 1) / 3 = 1.67 → 2 points.
+        let r = rated("1", "2", ["4", "3", "1", "2", "2", "1"])
+            .parse_rated(today())
+            .unwrap();
+        let s = r.ratings.unwrap();
+        assert_eq!(s.trust(), 2.67);
+        assert_eq!(s.value(), 1.67);
+        assert_eq!((r.tie.trust, r.tie.value), (Some(3), Some(2)));
+        // (1 + 1 + 2) / 3 = 1.33 → 1; (4 + 4 + 4) / 3 = 4.
+        let s = rated("1", "2", ["1", "1", "2", "4", "4", "4"])
+            .parse_rated(today())
+            .unwrap()
+            .ratings
+            .unwrap();
+        assert_eq!((s.trust(), s.trust_points()), (1.33, 1));
+        assert_eq!((s.value(), s.value_points()), (4.0, 4));
+        // None given: trust and value as typed, no sub-ratings.
+        let mut f = form("1", "2", "alliance", "1");
+        f.trust = "2".into();
+        let r = f.parse_rated(today()).unwrap();
+        assert_eq!((r.tie.trust, r.ratings), (Some(2), None));
+        // Some but not all: every missing one is named; out of range; mixed with direct trust.
+        let e = rated("1", "2", ["4", "", "5", "2", "", "1"])
+            .parse_rated(today())
+            .unwrap_err();
+        assert_eq!(e.get("mission"), Some("tie-error-ratings-all"));
+        assert_eq!(e.get("resources"), Some("tie-error-ratings-all"));
+        assert_eq!(e.get("openness"), Some("tie-error-out-of-range"));
+        let mut f = rated("1", "2", ["4", "4", "4", "4", "4", "4"]);
+        f.value = "3".into();
+        assert_eq!(
+            f.parse_rated(today()).unwrap_err().get("trust"),
+            Some("tie-error-ratings-and-direct")
+        );
+        // Errors of the tie itself come with those of the sub-ratings.
+        let e = rated("1", "1", ["0", "1", "1", "1", "1", "1"])
+            .parse_rated(today())
+            .unwrap_err();
+        assert_eq!(e.get("to"), Some("tie-error-self"));
+        assert_eq!(e.get("reliability"), Some("tie-error-out-of-range"));
+    }
+
+    #[test]
+    fn scores_by_hand() {
+        let r = |from, to, trust: Option<f64>, value: Option<f64>| Rating {
+            from,
+            to,
+            trust,
+            value,
+        };
+        let ratings = [
+            // Org 1 rates 3 through two ties: (4 + 2) / 2 = 3 trust, value (3 + 1) / 2 = 2.
+            r(1, 3, Some(4.0), Some(3.0)),
+            r(1, 3, Some(2.0), Some(1.0)),
+            // Org 2 rates 3: trust 2.67, value 1.33.
+            r(2, 3, Some(2.67), Some(1.33)),
+            // Org 4 rates 3 with trust only.
+            r(4, 3, Some(1.0), None),
+            // Org 3 rates 1; org 2 rates 1 without any rating (not a rater).
+            r(3, 1, Some(4.0), Some(4.0)),
+            r(2, 1, None, None),
+            // A self-rating is ignored by the actor scores.
+            r(5, 5, Some(1.0), Some(1.0)),
+        ];
+        let s = actor_scores(&ratings);
+        assert_eq!(s.len(), 2);
+        // Org 3: raters 1, 2, 4 → trust (3 + 2.67 + 1) / 3 = 2.2233…, value (2 + 1.33) / 2.
+        assert_eq!((s[0].id, s[0].raters), (3, 3));
+        assert!((s[0].trust.unwrap() - 6.67 / 3.0).abs() < 1e-9);
+        assert!((s[0].value.unwrap() - 1.665).abs() < 1e-9);
+        assert_eq!(
+            s[1],
+            ActorScore {
+                id: 1,
+                trust: Some(4.0),
+                value: Some(4.0),
+                raters: 1
+            }
+        );
+        // The network: trust over 6 ties (4 + 2 + 2.67 + 1 + 4 + 1) / 6 = 2.445, value over 5
+        // (3 + 1 + 1.33 + 4 + 1) / 5 = 2.066; percentages of 4.
+        let n = network_scores(&ratings);
+        assert!((n.trust.unwrap() - 14.67 / 6.0).abs() < 1e-9);
+        assert!((n.value.unwrap() - 10.33 / 5.0).abs() < 1e-9);
+        assert!((n.trust_percent.unwrap() - 14.67 / 6.0 / 4.0 * 100.0).abs() < 1e-9);
+        assert!((n.value_percent.unwrap() - 51.65).abs() < 1e-9);
+        assert_eq!(n.rated_ties, 6);
+        assert_eq!(network_scores(&[]).trust, None);
+    }
+
     #[test]
     fn csv_reports_every_bad_line() {
         let text = "from,to,kind,strength,trust,value,started_on,ended_on,via_community\n1,2,alliance,2,3,4,2026-01-01,,true\n1,1,alliance,2,,,,,\n\n2,3,bogus,1,,,,,\n";
@@ -444,6 +765,17 @@ mod tests {
         let ok = parse_csv("from,to,kind,strength\n1,2,referral,1\n", today()).unwrap();
         assert_eq!(ok.len(), 1);
         assert_eq!(parse_csv("a,b\n", today()).unwrap_err()[0].line, 1);
+        let head = CSV_COLUMNS.join(",");
+        let ok = parse_csv(
+            &format!("{head}\n1,2,alliance,2,,,,,,4,3,1,2,2,1\n"),
+            today(),
+        )
+        .unwrap();
+        assert_eq!(ok[0].tie.trust, Some(3));
+        assert_eq!(ok[0].ratings.unwrap().trust(), 2.67);
+        let bad = parse_csv(&format!("{head}\n1,2,alliance,2,,,,,,4,3\n"), today()).unwrap_err();
+        assert_eq!(bad[0].line, 2);
+        assert_eq!(bad[0].errors.get("openness"), Some("tie-error-ratings-all"));
     }
 
     #[test]

@@ -512,6 +512,40 @@ pub fn group_visible(n: usize) -> bool {
     n >= MIN_GROUP
 }
 
+// ---- editing and scheduling -------------------------------------------------------------------
+
+/// A question may be edited (text, kind, options, required flag, level) while nobody has
+/// answered: in a draft, or in an open poll with no response yet. Changing a question under
+/// existing answers would make them answers to another question.
+pub fn question_editable(responses: i64) -> bool {
+    responses == 0
+}
+
+/// The timing of a poll as the invitation pass reads it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Timing<'a> {
+    pub status: &'a str,
+    pub opens_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub closes_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub invited_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// Whether opening a poll by hand at `now` should send its invitations at once: not when it
+/// opens later (the invitation pass sends them at `opens_at`), nor twice.
+pub fn invite_on_open(t: &Timing<'_>, now: chrono::DateTime<chrono::Utc>) -> bool {
+    t.invited_at.is_none() && t.opens_at.is_none_or(|o| o <= now)
+}
+
+/// Whether the invitation pass must send a poll's invitations at `now`: an open (scheduled)
+/// poll whose opening time has come, not closed yet, not invited yet. Drafts are never sent:
+/// a draft is unfinished until a manager opens (schedules) it.
+pub fn invitation_due(t: &Timing<'_>, now: chrono::DateTime<chrono::Utc>) -> bool {
+    t.status == "open"
+        && t.invited_at.is_none()
+        && t.opens_at.is_some_and(|o| o <= now)
+        && t.closes_at.is_none_or(|c| now < c)
+}
+
 // ---- learning reviews -------------------------------------------------------------------------
 
 /// After Action Review or Appreciative Inquiry.
@@ -604,6 +638,82 @@ mod tests {
 
     fn close(a: f64, b: f64) -> bool {
         (a - b).abs() < 1e-9
+    }
+
+    #[test]
+    fn invitations_due_at_opening_time_once() {
+        use chrono::TimeZone;
+        let at = |h| chrono::Utc.with_ymd_and_hms(2026, 3, 2, h, 0, 0).unwrap();
+        let t = Timing {
+            status: "open",
+            opens_at: Some(at(10)),
+            closes_at: Some(at(18)),
+            invited_at: None,
+        };
+        assert!(!invitation_due(&t, at(9)), "before opening");
+        assert!(invitation_due(&t, at(10)), "at opening");
+        assert!(invitation_due(&t, at(17)));
+        assert!(!invitation_due(&t, at(18)), "closed by time");
+        assert!(
+            !invitation_due(
+                &Timing {
+                    invited_at: Some(at(10)),
+                    ..t
+                },
+                at(12)
+            ),
+            "twice"
+        );
+        assert!(
+            !invitation_due(
+                &Timing {
+                    status: "draft",
+                    ..t
+                },
+                at(12)
+            ),
+            "draft"
+        );
+        assert!(
+            !invitation_due(
+                &Timing {
+                    status: "closed",
+                    ..t
+                },
+                at(12)
+            ),
+            "closed"
+        );
+        assert!(
+            !invitation_due(
+                &Timing {
+                    opens_at: None,
+                    ..t
+                },
+                at(12)
+            ),
+            "opened by hand"
+        );
+        // Opening by hand sends now only when the poll is already open by its time.
+        assert!(!invite_on_open(&t, at(9)));
+        assert!(invite_on_open(&t, at(10)));
+        assert!(invite_on_open(
+            &Timing {
+                opens_at: None,
+                ..t
+            },
+            at(9)
+        ));
+        assert!(!invite_on_open(
+            &Timing {
+                invited_at: Some(at(8)),
+                opens_at: None,
+                ..t
+            },
+            at(9)
+        ));
+        assert!(question_editable(0));
+        assert!(!question_editable(1));
     }
 
     #[test]

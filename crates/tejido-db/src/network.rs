@@ -4,7 +4,7 @@
 //! in SQL by the caller's list of visible kinds.
 
 use chrono::NaiveDate;
-use tejido_core::network::{TieInput, TieSource};
+use tejido_core::network::{RatedTie, SubRatings, TieInput, TieSource};
 
 use crate::{now, on, on_tx, DateTime, Db, Result, Tx, Utc};
 
@@ -31,10 +31,33 @@ pub struct Tie {
     pub source: String,
     pub round_id: Option<i64>,
     pub via_community: bool,
+    /// PARTNER sub-ratings (all six or none) and the exact means they give (two decimals).
+    pub reliability: Option<i64>,
+    pub mission: Option<i64>,
+    pub openness: Option<i64>,
+    pub power: Option<i64>,
+    pub resources: Option<i64>,
+    pub involvement: Option<i64>,
+    pub trust_mean: Option<f64>,
+    pub value_mean: Option<f64>,
+}
+
+impl Tie {
+    /// Trust as exactly as known: the mean of the sub-ratings, or the whole points.
+    pub fn trust_score(&self) -> Option<f64> {
+        self.trust_mean.or(self.trust.map(|t| t as f64))
+    }
+    pub fn value_score(&self) -> Option<f64> {
+        self.value_mean.or(self.value.map(|v| v as f64))
+    }
+    pub fn has_sub_ratings(&self) -> bool {
+        self.trust_mean.is_some()
+    }
 }
 
 const TIE_COLS: &str = "t.id, t.from_org, a.name AS from_name, a.kind AS from_kind, t.to_org, b.name AS to_name, b.kind AS to_kind,
-    t.kind, t.directed, t.strength, t.trust, t.value, t.started_on, t.ended_on, t.source, t.round_id, t.via_community";
+    t.kind, t.directed, t.strength, t.trust, t.value, t.started_on, t.ended_on, t.source, t.round_id, t.via_community,
+    t.reliability, t.mission, t.openness, t.power, t.resources, t.involvement, t.trust_mean, t.value_mean";
 
 /// An actor: an organization of the directory.
 #[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
@@ -81,6 +104,59 @@ pub async fn insert_ties(
             .await
         })?;
         ids.push(id);
+    }
+    Ok(ids)
+}
+
+/// Stores the PARTNER sub-ratings of a tie of the community and the trust and value they give:
+/// the exact means (two decimals) in `trust_mean`/`value_mean`, rounded whole points in
+/// `trust`/`value`.
+pub async fn set_sub_ratings(
+    tx: &mut Tx,
+    community_id: i64,
+    tie_id: i64,
+    r: &SubRatings,
+) -> Result<bool> {
+    let n = on_tx!(tx, |c| {
+        sqlx::query(
+            "UPDATE network_ties SET reliability = $1, mission = $2, openness = $3, power = $4, resources = $5, involvement = $6,
+             trust_mean = $7, value_mean = $8, trust = $9, value = $10 WHERE community_id = $11 AND id = $12",
+        )
+        .bind(r.reliability)
+        .bind(r.mission)
+        .bind(r.openness)
+        .bind(r.power)
+        .bind(r.resources)
+        .bind(r.involvement)
+        .bind(r.trust())
+        .bind(r.value())
+        .bind(r.trust_points())
+        .bind(r.value_points())
+        .bind(community_id)
+        .bind(tie_id)
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected())
+    })?;
+    Ok(n == 1)
+}
+
+/// Inserts ties with their optional sub-ratings ([`insert_ties`] then [`set_sub_ratings`]), in
+/// the caller's transaction.
+pub async fn insert_rated_ties(
+    tx: &mut Tx,
+    community_id: i64,
+    ties: &[RatedTie],
+    source: TieSource,
+    round_id: Option<i64>,
+    user: Option<i64>,
+) -> Result<Vec<i64>> {
+    let plain: Vec<TieInput> = ties.iter().map(|r| r.tie.clone()).collect();
+    let ids = insert_ties(tx, community_id, &plain, source, round_id, user).await?;
+    for (id, r) in ids.iter().zip(ties) {
+        if let Some(s) = &r.ratings {
+            set_sub_ratings(tx, community_id, *id, s).await?;
+        }
     }
     Ok(ids)
 }

@@ -258,6 +258,8 @@ pub async fn insert_question(tx: &mut Tx, poll_id: i64, q: &QuestionInput) -> Re
     })?)
 }
 
+/// Edits a question, only while the poll has no response (checked in the same statement, so an
+/// answer arriving meanwhile wins); false when nothing was changed.
 pub async fn update_question(
     tx: &mut Tx,
     poll_id: i64,
@@ -267,7 +269,7 @@ pub async fn update_question(
     let n = on_tx!(tx, |c| {
         sqlx::query(
             "UPDATE poll_questions SET kind = $1, text = $2, options = $3, required = $4, level = $5
-             WHERE poll_id = $6 AND id = $7",
+             WHERE poll_id = $6 AND id = $7 AND NOT EXISTS (SELECT 1 FROM poll_responses r WHERE r.poll_id = $6)",
         )
         .bind(q.kind.as_str())
         .bind(&q.text)
@@ -559,16 +561,42 @@ pub async fn recipients(
     })?)
 }
 
-pub async fn mark_invited(tx: &mut Tx, id: i64) -> Result<()> {
-    on_tx!(tx, |c| sqlx::query(
-        "UPDATE polls SET invited_at = $1 WHERE id = $2"
+/// Marks the invitations as sent at `at`; false when they had been sent already (so two workers
+/// never send them twice).
+pub async fn claim_invitation(tx: &mut Tx, id: i64, at: DateTime<Utc>) -> Result<bool> {
+    let n = on_tx!(tx, |c| sqlx::query(
+        "UPDATE polls SET invited_at = $1 WHERE id = $2 AND invited_at IS NULL"
     )
-    .bind(now())
+    .bind(at)
     .bind(id)
     .execute(c)
     .await
-    .map(|_| ()))?;
-    Ok(())
+    .map(|r| r.rows_affected()))?;
+    Ok(n == 1)
+}
+
+/// A poll whose invitations may be due, with its community's slug and name for the e-mail.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct DuePoll {
+    #[sqlx(flatten)]
+    pub poll: Poll,
+    pub slug: String,
+    pub community_name: String,
+}
+
+/// Open polls not invited yet whose opening time is at or before `at` (oldest opening first, at
+/// most `limit`); the caller applies `tejido_core::polls::invitation_due`.
+pub async fn due_invitations(db: &Db, at: DateTime<Utc>, limit: i64) -> Result<Vec<DuePoll>> {
+    let sql = format!(
+        "SELECT {POLL_COLS}, m.slug, m.name AS community_name FROM polls p JOIN communities m ON m.id = p.community_id
+         WHERE p.status = 'open' AND p.invited_at IS NULL AND p.opens_at IS NOT NULL AND p.opens_at <= $1
+         ORDER BY p.opens_at, p.id LIMIT $2"
+    );
+    Ok(on!(db, |p| sqlx::query_as(&sql)
+        .bind(at)
+        .bind(limit)
+        .fetch_all(p)
+        .await)?)
 }
 
 /// Marks the one reminder as sent; false when it had been sent already.

@@ -54,6 +54,12 @@ pub async fn run(
             if let Err(e) = crate::features::events::reminders_pass(&state).await {
                 tracing::warn!(error = %e, "event reminders failed");
             }
+            // Polls scheduled to open: their invitations go out once, when opens_at has come.
+            if let Err(e) =
+                crate::features::polls::send_due_invitations(&state, tejido_db::now()).await
+            {
+                tracing::warn!(error = %e, "poll invitations failed");
+            }
             // Weekly per person; the pass itself skips whoever had one in the last seven days.
             if let Err(e) =
                 crate::features::discussions::digest_pass(&state, chrono::Utc::now()).await

@@ -972,7 +972,7 @@ async fn events(
 /// Ties among the first community's organizations and their allies: some from before the
 /// community (a baseline a year ago), most formed through it since.
 async fn network(tx: &mut tejido_db::Tx, communities: &[i64], orgs: &[i64]) -> anyhow::Result<()> {
-    use tejido_core::network::{TieInput, TieKind, TieSource};
+    use tejido_core::network::{RatedTie, SubRatings, TieInput, TieKind, TieSource};
     let Some(&oaxaca) = communities.first() else {
         return Ok(());
     };
@@ -997,23 +997,49 @@ async fn network(tx: &mut tejido_db::Tx, communities: &[i64], orgs: &[i64]) -> a
         (22, 3, TieKind::Information, 1, 2, 2, true),
         (6, 5, TieKind::Collaboration, 1, 2, 3, true),
     ];
-    let input: Vec<TieInput> = ties
+    // PARTNER sub-ratings of some ties (reliability, shared mission, openness; power and
+    // influence, resources, involvement): trust and value become their means.
+    let partner: [(usize, [i64; 6]); 6] = [
+        (0, [4, 4, 4, 4, 3, 4]),
+        (1, [4, 4, 3, 3, 2, 3]),
+        (3, [3, 3, 2, 3, 3, 2]),
+        (4, [3, 2, 3, 4, 3, 4]),
+        (11, [4, 4, 3, 4, 4, 3]),
+        (12, [3, 3, 3, 2, 3, 3]),
+    ];
+    let input: Vec<RatedTie> = ties
         .iter()
-        .filter_map(|&(a, b, kind, strength, trust, value, via)| {
-            Some(TieInput {
-                from: *orgs.get(a)?,
-                to: *orgs.get(b)?,
-                kind,
-                strength,
-                trust: Some(trust),
-                value: Some(value),
-                started_on: if via { recent } else { year_ago },
-                ended_on: None,
-                via_community: via,
+        .enumerate()
+        .filter_map(|(i, &(a, b, kind, strength, trust, value, via))| {
+            let ratings = partner
+                .iter()
+                .find(|(k, _)| *k == i)
+                .map(|(_, r)| SubRatings {
+                    reliability: r[0],
+                    mission: r[1],
+                    openness: r[2],
+                    power: r[3],
+                    resources: r[4],
+                    involvement: r[5],
+                });
+            Some(RatedTie {
+                tie: TieInput {
+                    from: *orgs.get(a)?,
+                    to: *orgs.get(b)?,
+                    kind,
+                    strength,
+                    trust: Some(ratings.map_or(trust, |r| r.trust_points())),
+                    value: Some(ratings.map_or(value, |r| r.value_points())),
+                    started_on: if via { recent } else { year_ago },
+                    ended_on: None,
+                    via_community: via,
+                },
+                ratings,
             })
         })
         .collect();
-    tejido_db::network::insert_ties(tx, oaxaca, &input, TieSource::Member, None, None).await?;
+    tejido_db::network::insert_rated_ties(tx, oaxaca, &input, TieSource::Member, None, None)
+        .await?;
     Ok(())
 }
 

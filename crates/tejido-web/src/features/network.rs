@@ -25,8 +25,8 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 use serde_json::{json, Value};
 use tejido_core::network::{
-    self as core, circular_layout, LayoutNode, RoundForm, TieForm, TieInput, TieKey, TieKind,
-    TieSource,
+    self as core, circular_layout, ActorScore, LayoutNode, NetworkScores, RatedTie, Rating,
+    RoundForm, TieForm, TieKey, TieKind, TieSource, SUB_RATINGS,
 };
 use tejido_core::FieldErrors;
 use tejido_db::communities::Community;
@@ -182,6 +182,30 @@ impl NodeRow {
     }
 }
 
+/// An organization's incoming PARTNER scores with its name.
+#[derive(Debug, Clone, serde::Serialize)]
+struct ScoreRow {
+    id: i64,
+    name: String,
+    sector: String,
+    member: bool,
+    trust: Option<f64>,
+    value: Option<f64>,
+    raters: usize,
+}
+
+/// The ratings the ties carry: the organization the tie starts from rates the other.
+fn ratings(ties: &[Tie]) -> Vec<Rating> {
+    ties.iter()
+        .map(|t| Rating {
+            from: t.from_org,
+            to: t.to_org,
+            trust: t.trust_score(),
+            value: t.value_score(),
+        })
+        .collect()
+}
+
 /// Brokerage roles summed over the organizations of one sector.
 #[derive(Debug, Clone, Default, serde::Serialize)]
 struct SectorRoles {
@@ -209,9 +233,14 @@ struct Figures {
     modularity: Option<f64>,
     cross_sector_share: Option<f64>,
     ei_index: Option<f64>,
-    /// Mean PARTNER trust and value over the ties that carry them.
+    /// Mean PARTNER trust and value over the ties that carry them (exact means of sub-ratings
+    /// where given).
     trust: Option<f64>,
     value: Option<f64>,
+    /// The same as percentages of the maximum, and how many ties carry a rating.
+    partner: NetworkScores,
+    /// Each rated organization's incoming trust and value (most raters first).
+    actor_scores: Vec<ScoreRow>,
     brokerage_by_sector: Vec<SectorRoles>,
     nodes: Vec<NodeRow>,
 }
@@ -278,15 +307,6 @@ fn analysis_options() -> tejido_graph::Options {
     }
 }
 
-fn mean(xs: impl Iterator<Item = i64>) -> Option<f64> {
-    let (mut s, mut n) = (0i64, 0i64);
-    for x in xs {
-        s += x;
-        n += 1;
-    }
-    (n > 0).then(|| s as f64 / n as f64)
-}
-
 fn figures(
     g: &tejido_graph::Graph,
     r: &Report,
@@ -328,6 +348,8 @@ fn figures(
             brokerage: roles.total,
         });
     }
+    let rs = ratings(ties);
+    let partner = core::network_scores(&rs);
     let cross = g
         .edges()
         .iter()
@@ -351,8 +373,21 @@ fn figures(
         modularity: r.graph.modularity,
         cross_sector_share: (m > 0).then(|| cross as f64 / m as f64),
         ei_index: r.graph.ei_index.flatten(),
-        trust: mean(ties.iter().filter_map(|t| t.trust)),
-        value: mean(ties.iter().filter_map(|t| t.value)),
+        trust: partner.trust,
+        value: partner.value,
+        partner,
+        actor_scores: core::actor_scores(&rs)
+            .into_iter()
+            .map(|a: ActorScore| ScoreRow {
+                name: name.get(&a.id).copied().unwrap_or("").to_owned(),
+                sector: sector.get(&a.id).copied().unwrap_or("").to_owned(),
+                member: members.contains(&a.id),
+                id: a.id,
+                trust: a.trust,
+                value: a.value,
+                raters: a.raters,
+            })
+            .collect(),
         brokerage_by_sector: by_sector.into_values().collect(),
         nodes,
     }
@@ -688,6 +723,10 @@ struct ShowPage {
     ties: Vec<Tie>,
     form: TieForm,
     errors: FieldErrors,
+    ratings: Vec<RatingField>,
+    ratings_open: bool,
+    levels: Options,
+    scores: Vec<ScoreRow>,
 }
 
 async fn show_page(
@@ -725,7 +764,14 @@ async fn show_page(
     let sizes = size_options(&c);
     let mut ties = current.ties.clone();
     ties.truncate(TABLE_ROWS);
+    let ratings = rating_fields(&form, "");
+    let mut scores = current.figures.actor_scores.clone();
+    scores.truncate(TABLE_ROWS);
     Ok(ShowPage {
+        ratings_open: ratings_open(&ratings, &errors),
+        ratings,
+        levels: rating_levels(&c),
+        scores,
         lines: figure_lines(&current.figures),
         brokerage: current.figures.brokerage_by_sector.clone(),
         top,
@@ -772,11 +818,12 @@ async fn parse_tie(
     s: &AppState,
     net: &Net,
     form: &TieForm,
-) -> AppResult<Result<TieInput, FieldErrors>> {
-    let input = match form.parse(today(&net.l.community)) {
+) -> AppResult<Result<RatedTie, FieldErrors>> {
+    let rated = match form.parse_rated(today(&net.l.community)) {
         Ok(i) => i,
         Err(e) => return Ok(Err(e)),
     };
+    let input = &rated.tie;
     if store::count_actors(&s.db, &[input.from, input.to]).await? != 2 {
         return Ok(Err(FieldErrors::single("to", "error-invalid-choice")));
     }
@@ -787,20 +834,20 @@ async fn parse_tie(
     {
         return Ok(Err(FieldErrors::single("from", "tie-error-no-member")));
     }
-    Ok(Ok(input))
+    Ok(Ok(rated))
 }
 
 async fn write_ties(
     s: &AppState,
     c: &Ctx,
     net: &Net,
-    ties: &[TieInput],
+    ties: &[RatedTie],
     source: TieSource,
     round: Option<i64>,
     action: &str,
 ) -> AppResult<Vec<i64>> {
     let mut tx = s.db.begin().await?;
-    let ids = store::insert_ties(
+    let ids = store::insert_rated_ties(
         &mut tx,
         net.l.community.id,
         ties,
@@ -1082,7 +1129,53 @@ struct AnswerRow {
     strength: String,
     trust: String,
     value: String,
+    ratings: Vec<RatingField>,
+    /// The sub-ratings are shown open (some given, or an error on them).
+    ratings_open: bool,
     form: TieForm,
+}
+
+/// One PARTNER sub-rating select: its field name, label id and value.
+struct RatingField {
+    name: String,
+    label: String,
+    value: String,
+}
+
+fn sub_value<'a>(f: &'a TieForm, name: &str) -> &'a str {
+    match name {
+        "reliability" => &f.reliability,
+        "mission" => &f.mission,
+        "openness" => &f.openness,
+        "power" => &f.power,
+        "resources" => &f.resources,
+        _ => &f.involvement,
+    }
+}
+
+/// The six sub-rating fields of a form; `suffix` is "" (tie form) or "-3" (survey row 3).
+fn rating_fields(f: &TieForm, suffix: &str) -> Vec<RatingField> {
+    SUB_RATINGS
+        .iter()
+        .map(|n| RatingField {
+            name: format!("{n}{suffix}"),
+            label: format!("tie-rating-{n}"),
+            value: sub_value(f, n).to_owned(),
+        })
+        .collect()
+}
+
+fn ratings_open(fields: &[RatingField], errors: &FieldErrors) -> bool {
+    fields
+        .iter()
+        .any(|r| !r.value.is_empty() || errors.get(&r.name).is_some())
+}
+
+/// The 1–4 scale of the sub-ratings (Nada · Poco · Bastante · Mucho).
+fn rating_levels(c: &Ctx) -> Options {
+    (1..=4)
+        .map(|i| (i.to_string(), c.t(&format!("tie-rating-level-{i}"))))
+        .collect()
 }
 
 #[derive(Template)]
@@ -1102,6 +1195,7 @@ struct RoundPage {
     compare: Option<(Round, Vec<FigureLine>)>,
     others: Options,
     answers: Vec<Tie>,
+    levels: Options,
 }
 
 async fn round_view(
@@ -1146,17 +1240,23 @@ async fn round_view(
     let rows = rows
         .into_iter()
         .enumerate()
-        .map(|(i, form)| AnswerRow {
-            n: (i + 1).to_string(),
-            to: format!("to-{i}"),
-            kind: format!("kind-{i}"),
-            strength: format!("strength-{i}"),
-            trust: format!("trust-{i}"),
-            value: format!("value-{i}"),
-            form,
+        .map(|(i, form)| {
+            let ratings = rating_fields(&form, &format!("-{i}"));
+            AnswerRow {
+                n: (i + 1).to_string(),
+                to: format!("to-{i}"),
+                kind: format!("kind-{i}"),
+                strength: format!("strength-{i}"),
+                trust: format!("trust-{i}"),
+                value: format!("value-{i}"),
+                ratings_open: ratings_open(&ratings, &errors),
+                ratings,
+                form,
+            }
         })
         .collect();
     Ok(RoundPage {
+        levels: rating_levels(&c),
         kinds: kind_options(&c, true),
         lines: figure_lines(&network.figures),
         answers: if net.leader { network.ties } else { Vec::new() },
@@ -1191,12 +1291,15 @@ async fn parse_answers(
     net: &Net,
     org: i64,
     rows: &[TieForm],
-) -> AppResult<Result<Vec<TieInput>, FieldErrors>> {
+) -> AppResult<Result<Vec<RatedTie>, FieldErrors>> {
     let today = today(&net.l.community);
     let mut errors = FieldErrors::new();
     let mut out = Vec::new();
     for (i, r) in rows.iter().enumerate() {
-        if r.to.trim().is_empty() && r.kind.trim().is_empty() {
+        let subs_empty = SUB_RATINGS
+            .iter()
+            .all(|f| sub_value(r, f).trim().is_empty());
+        if r.to.trim().is_empty() && r.kind.trim().is_empty() && subs_empty {
             continue;
         }
         let form = TieForm {
@@ -1205,7 +1308,7 @@ async fn parse_answers(
             ended_on: String::new(),
             ..r.clone()
         };
-        match form.parse(today) {
+        match form.parse_rated(today) {
             Ok(t) => out.push(t),
             Err(e) => {
                 for fe in e.0 {
@@ -1217,7 +1320,7 @@ async fn parse_answers(
     if out.is_empty() && errors.is_empty() {
         errors.add("to-0", "survey-error-empty");
     }
-    let ids: Vec<i64> = out.iter().map(|t| t.to).collect();
+    let ids: Vec<i64> = out.iter().map(|t| t.tie.to).collect();
     let mut uniq = ids.clone();
     uniq.sort_unstable();
     uniq.dedup();
@@ -1233,7 +1336,7 @@ async fn write_answers(
     net: &Net,
     round: &Round,
     org: i64,
-    ties: &[TieInput],
+    ties: &[RatedTie],
 ) -> AppResult<()> {
     let mut tx = s.db.begin().await?;
     store::end_survey_ties_of(
@@ -1244,7 +1347,7 @@ async fn write_answers(
         today(&net.l.community),
     )
     .await?;
-    store::insert_ties(
+    store::insert_rated_ties(
         &mut tx,
         net.l.community.id,
         ties,
@@ -1296,6 +1399,12 @@ fn rows_from(fields: &[(String, String)]) -> Vec<TieForm> {
             "trust" => r.trust = v.clone(),
             "value" => r.value = v.clone(),
             "via_community" => r.via_community = v.clone(),
+            "reliability" => r.reliability = v.clone(),
+            "mission" => r.mission = v.clone(),
+            "openness" => r.openness = v.clone(),
+            "power" => r.power = v.clone(),
+            "resources" => r.resources = v.clone(),
+            "involvement" => r.involvement = v.clone(),
             _ => {}
         }
     }
@@ -1370,7 +1479,7 @@ async fn do_import(
         }
     };
     // Every organization named must exist; report the lines that name one that does not.
-    let mut ids: Vec<i64> = rows.iter().flat_map(|t| [t.from, t.to]).collect();
+    let mut ids: Vec<i64> = rows.iter().flat_map(|t| [t.tie.from, t.tie.to]).collect();
     ids.sort_unstable();
     ids.dedup();
     let known: BTreeSet<i64> = store::actor_choices_among(&s.db, &ids)
@@ -1380,11 +1489,11 @@ async fn do_import(
     let bad: Vec<core::BadRow> = rows
         .iter()
         .enumerate()
-        .filter(|(_, t)| !known.contains(&t.from) || !known.contains(&t.to))
+        .filter(|(_, t)| !known.contains(&t.tie.from) || !known.contains(&t.tie.to))
         .map(|(i, t)| core::BadRow {
             line: data_line(&form.csv, i),
             errors: FieldErrors::single(
-                if known.contains(&t.from) {
+                if known.contains(&t.tie.from) {
                     "to"
                 } else {
                     "from"

@@ -11,7 +11,7 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{get, patch, post};
 use axum::{Form, Json, Router};
 use chrono::TimeZone;
 use serde::Deserialize;
@@ -44,6 +44,7 @@ pub fn router() -> Router<AppState> {
         .route("/c/{slug}/polls/{id}", get(poll_page))
         .route("/c/{slug}/polls/{id}/settings", post(save_settings))
         .route("/c/{slug}/polls/{id}/questions", post(add_question))
+        .route("/c/{slug}/polls/{id}/questions/{q}", post(edit_question))
         .route("/c/{slug}/polls/{id}/questions/{q}/move", post(move_question))
         .route("/c/{slug}/polls/{id}/questions/{q}/delete", post(delete_question))
         .route("/c/{slug}/polls/{id}/preview", get(preview))
@@ -68,11 +69,15 @@ pub fn api_router() -> Router<AppState> {
         .route("/communities/{slug}/polls", get(api_list).post(api_create))
         .route("/communities/{slug}/polls/{id}", get(api_poll))
         .route("/communities/{slug}/polls/{id}/questions", post(api_add_question))
+        .route("/communities/{slug}/polls/{id}/questions/{q}", patch(api_edit_question).post(api_edit_question))
         .route("/communities/{slug}/polls/{id}/status", post(api_status))
         .route("/communities/{slug}/polls/{id}/answer", post(api_answer))
         .route("/communities/{slug}/polls/{id}/results", get(api_results))
-        .route("/communities/{slug}/reviews", get(api_reviews))
+        .route("/communities/{slug}/reviews", get(api_reviews).post(api_create_review))
         .route("/communities/{slug}/reviews/{id}", get(api_review))
+        .route("/communities/{slug}/reviews/{id}/contribute", post(api_contribute))
+        .route("/communities/{slug}/reviews/{id}/consolidate", post(api_consolidate))
+        .route("/communities/{slug}/reviews/{id}/outcomes", post(api_add_outcome))
 }
 
 // ---- authorization ---------------------------------------------------------------------------
@@ -268,6 +273,46 @@ async fn write_question(
     Ok(Ok(id))
 }
 
+/// Edits a question while the poll has no response.
+async fn write_edit_question(
+    s: &AppState,
+    c: &Ctx,
+    w: &Who,
+    p: &Poll,
+    qid: i64,
+    form: &QuestionForm,
+) -> AppResult<Result<(), FieldErrors>> {
+    if !store::questions(&s.db, p.id)
+        .await?
+        .iter()
+        .any(|q| q.id == qid)
+    {
+        return Err(AppError::NotFound);
+    }
+    if !core::question_editable(store::response_count(&s.db, p.id).await?) {
+        return Ok(Err(FieldErrors::single("text", "poll-error-answered")));
+    }
+    let q = match form.parse() {
+        Ok(q) => q,
+        Err(e) => return Ok(Err(e)),
+    };
+    let mut tx = s.db.begin().await?;
+    if !store::update_question(&mut tx, p.id, qid, &q).await? {
+        // An answer arrived meanwhile.
+        return Ok(Err(FieldErrors::single("text", "poll-error-answered")));
+    }
+    audit(
+        &mut tx,
+        c,
+        "poll-question-edited",
+        &w.l.community.slug,
+        &format!("{}:{qid}", p.id),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Ok(()))
+}
+
 /// Opens (sending the invitations through the outbox) or closes a poll.
 async fn write_status(s: &AppState, c: &Ctx, w: &Who, p: &Poll, status: &str) -> AppResult<()> {
     let ok = matches!(
@@ -286,7 +331,8 @@ async fn write_status(s: &AppState, c: &Ctx, w: &Who, p: &Poll, status: &str) ->
             "poll-error-no-questions",
         )));
     }
-    let invite = status == "open" && p.invited_at.is_none();
+    let now = tejido_db::now();
+    let invite = status == "open" && core::invite_on_open(&timing(p), now);
     let to = if invite {
         store::recipients(&s.db, w.l.community.id, p.id, false, MAIL_LIMIT).await?
     } else {
@@ -294,9 +340,18 @@ async fn write_status(s: &AppState, c: &Ctx, w: &Who, p: &Poll, status: &str) ->
     };
     let mut tx = s.db.begin().await?;
     store::set_status(&mut tx, p.id, status).await?;
-    if invite {
-        enqueue(s, &mut tx, w, p, &to, "poll-mail-invite-subject").await?;
-        store::mark_invited(&mut tx, p.id).await?;
+    if invite && store::claim_invitation(&mut tx, p.id, now).await? {
+        let m = &w.l.community;
+        enqueue(
+            s,
+            &mut tx,
+            &m.slug,
+            &m.name,
+            p,
+            &to,
+            "poll-mail-invite-subject",
+        )
+        .await?;
     }
     audit(
         &mut tx,
@@ -310,18 +365,28 @@ async fn write_status(s: &AppState, c: &Ctx, w: &Who, p: &Poll, status: &str) ->
     Ok(())
 }
 
+fn timing(p: &Poll) -> core::Timing<'_> {
+    core::Timing {
+        status: &p.status,
+        opens_at: p.opens_at,
+        closes_at: p.closes_at,
+        invited_at: p.invited_at,
+    }
+}
+
 async fn enqueue(
     s: &AppState,
     tx: &mut tejido_db::Tx,
-    w: &Who,
+    slug: &str,
+    community_name: &str,
     p: &Poll,
     to: &[store::Recipient],
     subject_id: &str,
-) -> AppResult<()> {
+) -> tejido_db::Result<()> {
     let link = format!(
         "{}/c/{}/polls/{}/answer",
         s.config.base_url.trim_end_matches('/'),
-        w.l.community.slug,
+        slug,
         p.id
     );
     for r in to {
@@ -334,13 +399,7 @@ async fn enqueue(
                 .unwrap_or(tejido_core::accounts::Locale::EsMx),
         };
         let subject = tr.t1(subject_id, "title", &p.title);
-        let body = tr.t2(
-            "poll-mail-body",
-            "community",
-            &w.l.community.name,
-            "link",
-            &link,
-        );
+        let body = tr.t2("poll-mail-body", "community", community_name, "link", &link);
         tejido_db::outbox::enqueue(tx, &r.email, &subject, &body).await?;
     }
     Ok(())
@@ -359,7 +418,17 @@ async fn write_remind(s: &AppState, c: &Ctx, w: &Who, p: &Poll) -> AppResult<boo
     if !store::mark_reminded(&mut tx, p.id).await? {
         return Ok(false);
     }
-    enqueue(s, &mut tx, w, p, &to, "poll-mail-remind-subject").await?;
+    let m = &w.l.community;
+    enqueue(
+        s,
+        &mut tx,
+        &m.slug,
+        &m.name,
+        p,
+        &to,
+        "poll-mail-remind-subject",
+    )
+    .await?;
     audit(
         &mut tx,
         c,
@@ -370,6 +439,50 @@ async fn write_remind(s: &AppState, c: &Ctx, w: &Who, p: &Poll) -> AppResult<boo
     .await?;
     tx.commit().await?;
     Ok(true)
+}
+
+/// Most polls invited in one pass (the next pass takes the rest).
+const DUE_BATCH: i64 = 100;
+
+/// Sends the invitations of open polls whose opening time (`opens_at`) has come — polls a manager
+/// opened ahead of time. Each poll's mails go through the outbox in one transaction with the mark
+/// that they were sent, so a second pass (or a second worker) sends nothing again. Returns how
+/// many polls were invited. Called by the worker loop (`jobs.rs`).
+pub async fn send_due_invitations(s: &AppState, now: DateTime<Utc>) -> anyhow::Result<usize> {
+    let due = store::due_invitations(&s.db, now, DUE_BATCH).await?;
+    let mut invited = 0;
+    for d in due
+        .iter()
+        .filter(|d| core::invitation_due(&timing(&d.poll), now))
+    {
+        let p = &d.poll;
+        let to = store::recipients(&s.db, p.community_id, p.id, false, MAIL_LIMIT).await?;
+        let mut tx = s.db.begin().await?;
+        if !store::claim_invitation(&mut tx, p.id, now).await? {
+            continue;
+        }
+        enqueue(
+            s,
+            &mut tx,
+            &d.slug,
+            &d.community_name,
+            p,
+            &to,
+            "poll-mail-invite-subject",
+        )
+        .await?;
+        tejido_db::audit::record(
+            &mut tx,
+            None,
+            "poll-invited",
+            Some(&d.slug),
+            Some(&p.id.to_string()),
+        )
+        .await?;
+        tx.commit().await?;
+        invited += 1;
+    }
+    Ok(invited)
 }
 
 fn specs(qs: &[Question]) -> Vec<QuestionSpec> {
@@ -854,6 +967,45 @@ struct PollPage {
     kinds: Options,
     levels: Options,
     events: Options,
+    /// Questions may be edited: nobody has answered yet.
+    editable: bool,
+    /// Opened ahead of its opening time: the invitations go out then.
+    scheduled: bool,
+    /// The question whose edit form came back with errors (0: none).
+    edit_q: i64,
+    eform: QuestionForm,
+    eerrors: FieldErrors,
+}
+
+impl PollPage {
+    /// The edit form of a question: as sent back with errors, or its stored values.
+    fn edit_form(&self, q: &Question) -> QuestionForm {
+        if q.id == self.edit_q {
+            return self.eform.clone();
+        }
+        QuestionForm {
+            kind: q.kind.clone(),
+            text: q.text.clone(),
+            options: q.options.clone(),
+            required: if q.required {
+                "on".into()
+            } else {
+                String::new()
+            },
+            level: q.level.clone().unwrap_or_default(),
+        }
+    }
+    /// The opening time in the community's zone.
+    fn opens_local(&self) -> String {
+        local_input(&self.m, &self.p.opens_at).replace('T', " ")
+    }
+    fn edit_errors(&self, q: &Question) -> FieldErrors {
+        if q.id == self.edit_q {
+            self.eerrors.clone()
+        } else {
+            FieldErrors::new()
+        }
+    }
 }
 
 #[allow(clippy::too_many_arguments)] // the page's two forms, each with its errors
@@ -899,8 +1051,16 @@ async fn poll_view(
         .iter()
         .map(|l| ((*l).to_owned(), c.label("poll-level", l)))
         .collect();
+    let now = tejido_db::now();
     Ok(PollPage {
-        accepting: p.accepting(tejido_db::now()),
+        accepting: p.accepting(now),
+        editable: core::question_editable(responses),
+        scheduled: p.status == "open"
+            && p.invited_at.is_none()
+            && p.opens_at.is_some_and(|o| o > now),
+        edit_q: 0,
+        eform: QuestionForm::default(),
+        eerrors: FieldErrors::new(),
         c,
         m,
         p,
@@ -993,6 +1153,36 @@ async fn add_question(
         Err(errors) => Ok(html_invalid(
             &poll_view(&s, c, w, p, None, FieldErrors::new(), Some(form), errors).await?,
         )),
+    }
+}
+
+async fn edit_question(
+    State(s): State<AppState>,
+    c: Ctx,
+    Path((slug, id, q)): Path<(String, i64, i64)>,
+    Form(form): Form<QuestionForm>,
+) -> AppResult<Response> {
+    let w = manager(&s, &c, &slug).await?;
+    let p = poll_of(&s, &w, id).await?;
+    match write_edit_question(&s, &c, &w, &p, q, &form).await? {
+        Ok(()) => Ok(redirect(&format!("/c/{slug}/polls/{id}#q{q}"))),
+        Err(errors) => {
+            let mut page = poll_view(
+                &s,
+                c,
+                w,
+                p,
+                None,
+                FieldErrors::new(),
+                None,
+                FieldErrors::new(),
+            )
+            .await?;
+            page.edit_q = q;
+            page.eform = form;
+            page.eerrors = errors;
+            Ok(html_invalid(&page))
+        }
     }
 }
 
@@ -1566,6 +1756,15 @@ impl ReviewPage {
             .map(|(_, v)| v.clone())
             .unwrap_or_default()
     }
+    /// Messages of a refused action item or lesson (their fields are not section names).
+    fn outcome_errors(&self) -> Vec<String> {
+        self.errors
+            .0
+            .iter()
+            .filter(|e| ["what", "title", "owner", "due_on", "text"].contains(&e.field.as_str()))
+            .map(|e| e.code.clone())
+            .collect()
+    }
     fn section_label(&self, s: &str) -> String {
         self.c
             .label(if self.r.kind == "ai" { "ai" } else { "review" }, s)
@@ -1697,7 +1896,83 @@ struct OutcomeForm {
     text: String,
 }
 
-/// An action item or a lesson learned from a review; they live with the review's event.
+/// Adds an action item or a lesson learned from a review; they live with the review's event.
+async fn write_outcome(
+    s: &AppState,
+    c: &Ctx,
+    w: &Who,
+    id: i64,
+    f: &OutcomeForm,
+) -> AppResult<Result<(), FieldErrors>> {
+    let r = store::review(&s.db, w.l.community.id, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let Some(eid) = r.event_id else {
+        return Ok(Err(FieldErrors::single("what", "review-error-needs-event")));
+    };
+    enum Outcome {
+        Item(tejido_core::minutes::ActionItemInput),
+        Lesson(String),
+    }
+    let outcome = match f.what.as_str() {
+        "item" => {
+            let form = tejido_core::minutes::ActionItemForm {
+                title: f.title.clone(),
+                owner: f.owner.clone(),
+                due_on: f.due_on.clone(),
+            };
+            match form.parse() {
+                Ok(i) => {
+                    if !tejido_db::minutes::is_community_person(
+                        &s.db,
+                        w.l.community.id,
+                        i.owner_person_id,
+                    )
+                    .await?
+                    {
+                        return Ok(Err(FieldErrors::single("owner", "error-invalid-choice")));
+                    }
+                    Outcome::Item(i)
+                }
+                Err(e) => return Ok(Err(e)),
+            }
+        }
+        "lesson" => {
+            let mut e = FieldErrors::new();
+            let text = tejido_core::validate::required(&mut e, "text", &f.text, 2000);
+            if !e.is_empty() {
+                return Ok(Err(e));
+            }
+            Outcome::Lesson(text)
+        }
+        _ => {
+            return Ok(Err(FieldErrors::single(
+                "what",
+                "review-error-unknown-outcome",
+            )))
+        }
+    };
+    let mut tx = s.db.begin().await?;
+    match &outcome {
+        Outcome::Item(i) => {
+            tejido_db::minutes::insert_item(&mut tx, eid, i, c.user_id()).await?;
+        }
+        Outcome::Lesson(t) => {
+            tejido_db::minutes::insert_lesson(&mut tx, eid, t, c.user_id()).await?;
+        }
+    }
+    audit(
+        &mut tx,
+        c,
+        "review-outcome-added",
+        &w.l.community.slug,
+        &format!("{id}:{}", f.what),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Ok(()))
+}
+
 async fn add_outcome(
     State(s): State<AppState>,
     c: Ctx,
@@ -1705,79 +1980,10 @@ async fn add_outcome(
     Form(f): Form<OutcomeForm>,
 ) -> AppResult<Response> {
     let w = manager(&s, &c, &slug).await?;
-    let r = store::review(&s.db, w.l.community.id, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let invalid = |field: &str, code: &str| FieldErrors::single(field, code);
-    let Some(eid) = r.event_id else {
-        return Ok(html_invalid(
-            &review_view(
-                &s,
-                c,
-                w,
-                id,
-                vec![],
-                invalid("what", "review-error-needs-event"),
-            )
-            .await?,
-        ));
-    };
-    let mut tx = s.db.begin().await?;
-    match f.what.as_str() {
-        "item" => {
-            let form = tejido_core::minutes::ActionItemForm {
-                title: f.title.clone(),
-                owner: f.owner.clone(),
-                due_on: f.due_on.clone(),
-            };
-            let input = match form.parse() {
-                Ok(i)
-                    if tejido_db::minutes::is_community_person(
-                        &s.db,
-                        w.l.community.id,
-                        i.owner_person_id,
-                    )
-                    .await? =>
-                {
-                    i
-                }
-                Ok(_) => {
-                    return Ok(html_invalid(
-                        &review_view(
-                            &s,
-                            c,
-                            w,
-                            id,
-                            vec![],
-                            invalid("owner", "error-invalid-choice"),
-                        )
-                        .await?,
-                    ))
-                }
-                Err(e) => return Ok(html_invalid(&review_view(&s, c, w, id, vec![], e).await?)),
-            };
-            tejido_db::minutes::insert_item(&mut tx, eid, &input, c.user_id()).await?;
-        }
-        "lesson" => {
-            let mut e = FieldErrors::new();
-            let text = tejido_core::validate::required(&mut e, "text", &f.text, 2000);
-            if !e.is_empty() {
-                return Ok(html_invalid(&review_view(&s, c, w, id, vec![], e).await?));
-            }
-            tejido_db::minutes::insert_lesson(&mut tx, eid, &text, c.user_id()).await?;
-        }
-        _ => return Err(AppError::BadRequest("what")),
+    match write_outcome(&s, &c, &w, id, &f).await? {
+        Ok(()) => Ok(redirect(&format!("/c/{slug}/reviews/{id}"))),
+        Err(e) => Ok(html_invalid(&review_view(&s, c, w, id, vec![], e).await?)),
     }
-    audit(
-        &mut tx,
-        &c,
-        "review-outcome-added",
-        &slug,
-        &format!("{id}:{}", f.what),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(redirect(&format!("/c/{slug}/reviews/{id}")))
 }
 
 // ---- JSON API --------------------------------------------------------------------------------
@@ -1995,6 +2201,147 @@ async fn api_review(
     Ok(Json(json!({ "review": r, "entries": e })))
 }
 
+async fn api_edit_question(
+    State(s): State<AppState>,
+    c: Ctx,
+    Path((slug, id, q)): Path<(String, i64, i64)>,
+    ApiJson(patch): ApiJson<QuestionPatch>,
+) -> AppResult<Json<Value>> {
+    let w = manager(&s, &c, &slug).await?;
+    let p = poll_of(&s, &w, id).await?;
+    let current = store::questions(&s.db, p.id)
+        .await?
+        .into_iter()
+        .find(|x| x.id == q)
+        .ok_or(AppError::NotFound)?;
+    let form = patch.apply(&current);
+    write_edit_question(&s, &c, &w, &p, q, &form)
+        .await?
+        .map_err(AppError::Validation)?;
+    Ok(Json(poll_json(&s, &p).await?))
+}
+
+/// The fields of a question to change; absent ones keep their value. `options` is one option per
+/// line or a list; `required` a boolean or "on"/"".
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct QuestionPatch {
+    kind: Option<String>,
+    text: Option<String>,
+    options: Option<Value>,
+    required: Option<Value>,
+    level: Option<String>,
+}
+
+impl QuestionPatch {
+    fn apply(self, q: &Question) -> QuestionForm {
+        let options = match self.options {
+            Some(Value::Array(a)) => a
+                .iter()
+                .map(|v| v.as_str().unwrap_or_default())
+                .collect::<Vec<_>>()
+                .join("\n"),
+            Some(Value::String(t)) => t,
+            Some(_) => String::new(),
+            None => q.options.clone(),
+        };
+        let required = match self.required {
+            Some(Value::Bool(b)) => b,
+            Some(Value::String(t)) => matches!(t.as_str(), "on" | "true" | "1" | "yes"),
+            Some(_) => false,
+            None => q.required,
+        };
+        QuestionForm {
+            kind: self.kind.unwrap_or_else(|| q.kind.clone()),
+            text: self.text.unwrap_or_else(|| q.text.clone()),
+            options,
+            required: if required { "on".into() } else { String::new() },
+            level: self
+                .level
+                .unwrap_or_else(|| q.level.clone().unwrap_or_default()),
+        }
+    }
+}
+
+async fn review_json(s: &AppState, w: &Who, id: i64) -> AppResult<Value> {
+    let r = store::review(&s.db, w.l.community.id, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let e = store::entries(&s.db, r.id).await?;
+    Ok(json!({ "review": r, "entries": e }))
+}
+
+async fn api_create_review(
+    State(s): State<AppState>,
+    c: Ctx,
+    Path(slug): Path<String>,
+    ApiJson(form): ApiJson<ReviewForm>,
+) -> AppResult<Response> {
+    let w = manager(&s, &c, &slug).await?;
+    let i = form.parse().map_err(AppError::Validation)?;
+    check_event(&s, &w.l.community, i.event_id)
+        .await?
+        .map_err(AppError::Validation)?;
+    let mut tx = s.db.begin().await?;
+    let id = store::insert_review(&mut tx, w.l.community.id, &i, c.user_id()).await?;
+    audit(&mut tx, &c, "review-created", &slug, &id.to_string()).await?;
+    tx.commit().await?;
+    Ok((StatusCode::CREATED, Json(review_json(&s, &w, id).await?)).into_response())
+}
+
+/// A contribution or consolidation: `{"sections": {"<section>": "text", …}}`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct SectionsBody {
+    sections: std::collections::BTreeMap<String, String>,
+}
+
+async fn api_contribute(
+    State(s): State<AppState>,
+    c: Ctx,
+    Path((slug, id)): Path<(String, i64)>,
+    ApiJson(b): ApiJson<SectionsBody>,
+) -> AppResult<Response> {
+    c.require_user()?;
+    let w = member(&s, &c, &slug).await?;
+    let pairs: Vec<(String, String)> = b.sections.into_iter().collect();
+    write_entries(&s, &c, &w, id, false, &pairs)
+        .await?
+        .map_err(AppError::Validation)?;
+    Ok((StatusCode::CREATED, Json(review_json(&s, &w, id).await?)).into_response())
+}
+
+async fn api_consolidate(
+    State(s): State<AppState>,
+    c: Ctx,
+    Path((slug, id)): Path<(String, i64)>,
+    ApiJson(b): ApiJson<SectionsBody>,
+) -> AppResult<Response> {
+    let w = manager(&s, &c, &slug).await?;
+    let pairs: Vec<(String, String)> = b.sections.into_iter().collect();
+    write_entries(&s, &c, &w, id, true, &pairs)
+        .await?
+        .map_err(AppError::Validation)?;
+    Ok((StatusCode::CREATED, Json(review_json(&s, &w, id).await?)).into_response())
+}
+
+async fn api_add_outcome(
+    State(s): State<AppState>,
+    c: Ctx,
+    Path((slug, id)): Path<(String, i64)>,
+    ApiJson(f): ApiJson<OutcomeForm>,
+) -> AppResult<Response> {
+    let w = manager(&s, &c, &slug).await?;
+    write_outcome(&s, &c, &w, id, &f)
+        .await?
+        .map_err(AppError::Validation)?;
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({ "review": id, "added": f.what })),
+    )
+        .into_response())
+}
+
 /// This capability's entries for the OpenAPI document's `paths` object.
 pub fn openapi_paths() -> serde_json::Map<String, serde_json::Value> {
     let err = json!({ "$ref": "#/components/responses/Error" });
@@ -2005,6 +2352,17 @@ pub fn openapi_paths() -> serde_json::Map<String, serde_json::Value> {
     let id =
         json!({ "name": "id", "in": "path", "required": true, "schema": { "type": "integer" } });
     let kinds: Vec<&str> = QuestionKind::ALL.iter().map(|k| k.as_str()).collect();
+    let qparam =
+        json!({ "name": "q", "in": "path", "required": true, "schema": { "type": "integer" } });
+    let qpatch = body(json!({ "type": "object", "properties": {
+        "kind": { "type": "string", "enum": kinds }, "text": { "type": "string" },
+        "options": { "description": "One option per line, or a list" },
+        "required": { "description": "Boolean, or \"on\"/\"\"" }, "level": { "type": "string", "enum": core::LEVELS } } }));
+    let sections = body(
+        json!({ "type": "object", "required": ["sections"], "properties": { "sections": { "type": "object",
+        "description": "Section → text. After Action Review: planned, actual, why, sustain, improve; Appreciative Inquiry: define, discover, dream, design, deliver",
+        "additionalProperties": { "type": "string" } } } }),
+    );
     let v = json!({
         "/communities/{slug}/polls": { "parameters": [slug],
             "get": { "summary": "The community's polls, newest first (members; drafts for managers)", "responses": { "200": ok("A page of polls"), "401": err, "403": err, "404": err } },
@@ -2029,10 +2387,30 @@ pub fn openapi_paths() -> serde_json::Map<String, serde_json::Value> {
                 "responses": { "201": ok("Answered"), "401": err, "403": err, "404": err, "422": err } } },
         "/communities/{slug}/polls/{id}/results": { "parameters": [slug, id],
             "get": { "summary": "Aggregate results: distributions, mean, median, NPS, paired pre/post difference; breakdowns hide groups under 5", "responses": { "200": ok("Results"), "401": err, "403": err, "404": err } } },
+        "/communities/{slug}/polls/{id}/questions/{q}": { "parameters": [slug, id, qparam],
+            "patch": { "summary": "Edit a question while the poll has no response (managers); absent fields keep their value", "requestBody": qpatch.clone(),
+                "responses": { "200": ok("The poll and its questions"), "401": err, "403": err, "404": err, "422": err } },
+            "post": { "summary": "Same as PATCH, for clients without PATCH", "requestBody": qpatch,
+                "responses": { "200": ok("The poll and its questions"), "401": err, "403": err, "404": err, "422": err } } },
         "/communities/{slug}/reviews": { "parameters": [slug],
-            "get": { "summary": "After Action Reviews and Appreciative Inquiry records", "responses": { "200": ok("A page of reviews"), "401": err, "403": err, "404": err } } },
+            "get": { "summary": "After Action Reviews and Appreciative Inquiry records", "responses": { "200": ok("A page of reviews"), "401": err, "403": err, "404": err } },
+            "post": { "summary": "Start an After Action Review (aar) or Appreciative Inquiry (ai) record (managers)", "requestBody": body(json!({ "type": "object", "required": ["kind", "title"], "properties": {
+                "kind": { "type": "string", "enum": ["aar", "ai"] }, "title": { "type": "string" }, "event": { "type": "string", "description": "Event id, optional" } } })),
+                "responses": { "201": ok("The review"), "401": err, "403": err, "422": err } } },
         "/communities/{slug}/reviews/{id}": { "parameters": [slug, id],
-            "get": { "summary": "A review with its contributions and consolidated text", "responses": { "200": ok("The review"), "401": err, "403": err, "404": err } } }
+            "get": { "summary": "A review with its contributions and consolidated text", "responses": { "200": ok("The review"), "401": err, "403": err, "404": err } } },
+        "/communities/{slug}/reviews/{id}/contribute": { "parameters": [slug, id],
+            "post": { "summary": "Add one member's contribution (members)", "requestBody": sections.clone(),
+                "responses": { "201": ok("The review"), "401": err, "403": err, "404": err, "422": err } } },
+        "/communities/{slug}/reviews/{id}/consolidate": { "parameters": [slug, id],
+            "post": { "summary": "Add the consolidated text (managers; the rapporteur)", "requestBody": sections,
+                "responses": { "201": ok("The review"), "401": err, "403": err, "404": err, "422": err } } },
+        "/communities/{slug}/reviews/{id}/outcomes": { "parameters": [slug, id],
+            "post": { "summary": "Add an action item or a lesson learned to the review's event (managers)", "requestBody": body(json!({ "type": "object", "required": ["what"], "properties": {
+                "what": { "type": "string", "enum": ["item", "lesson"] }, "title": { "type": "string", "description": "Action item" },
+                "owner": { "type": "string", "description": "Person id of the owner (action item)" }, "due_on": { "type": "string", "format": "date" },
+                "text": { "type": "string", "description": "Lesson learned" } } })),
+                "responses": { "201": ok("Added"), "401": err, "403": err, "404": err, "422": err } } }
     });
     match v {
         Value::Object(m) => m,

@@ -856,3 +856,295 @@ both_backends!(a_large_network_stays_small, |app: TestApp| async move {
     assert!(p.body.contains("100 vínculos más débiles no se dibujan"));
     assert_eq!(p.body.matches("<line ").count(), 600);
 });
+
+async fn tie_ratings(
+    app: &TestApp,
+    id: i64,
+) -> (
+    Option<i64>,
+    Option<i64>,
+    Option<f64>,
+    Option<f64>,
+    Option<i64>,
+    Option<i64>,
+) {
+    let sql = format!(
+        "SELECT trust, value, trust_mean, value_mean, reliability, involvement FROM network_ties WHERE id = {id}"
+    );
+    match &app.db {
+        Db::Sqlite(p) => sqlx::query_as(&sql).fetch_one(p).await.unwrap(),
+        Db::Postgres(p) => sqlx::query_as(&sql).fetch_one(p).await.unwrap(),
+    }
+}
+
+fn with_subs(mut f: Vec<(&'static str, String)>, subs: [&str; 6]) -> Vec<(&'static str, String)> {
+    f.retain(|(k, _)| *k != "trust" && *k != "value");
+    for (k, v) in [
+        "reliability",
+        "mission",
+        "openness",
+        "power",
+        "resources",
+        "involvement",
+    ]
+    .into_iter()
+    .zip(subs)
+    {
+        if !v.is_empty() {
+            f.push((k, v.to_owned()));
+        }
+    }
+    f
+}
+
+// PARTNER sub-ratings through the tie form, the survey and the API: all six or none, trust and
+// value derived as their means (exact to two decimals, rounded in the integer columns).
+both_backends!(
+    sub_ratings_derive_trust_and_value,
+    |app: TestApp| async move {
+        let w = cast(&app).await;
+        let ties = format!("/c/{}/network/ties", w.slug);
+        // The form offers them in Spanish.
+        let page = w.member.get(&format!("/c/{}/network", w.slug)).await;
+        assert!(page.body.contains("Calificación detallada (PARTNER)"));
+        assert!(page.body.contains("Misión compartida"));
+        assert!(page.body.contains("3 · Bastante"));
+        let before = counts(&app).await;
+        // Some but not all: 422, every missing one named, nothing written.
+        let partial = with_subs(
+            tie(w.org_a, w.org_c, "collaboration", "2", "2026-01-10"),
+            ["4", "", "1", "2", "2", ""],
+        );
+        let r = w.member.post_form(&ties, &refs(&partial)).await;
+        assert_status(&r, 422);
+        assert!(r.body.contains("califica las seis preguntas"), "{}", r.body);
+        assert!(r.body.contains("id=\"f-mission-error\""));
+        assert!(r.body.contains("id=\"f-involvement-error\""));
+        // Sub-ratings and a direct trust at once: refused.
+        let mut both = with_subs(
+            tie(w.org_a, w.org_c, "collaboration", "2", "2026-01-10"),
+            ["4", "3", "1", "2", "2", "1"],
+        );
+        both.push(("trust", "2".into()));
+        let r = w.member.post_form(&ties, &refs(&both)).await;
+        assert_status(&r, 422);
+        assert!(r.body.contains("no de las dos formas"));
+        // Out of range.
+        let bad = with_subs(
+            tie(w.org_a, w.org_c, "collaboration", "2", "2026-01-10"),
+            ["5", "3", "1", "2", "2", "1"],
+        );
+        assert_status(&w.member.post_form(&ties, &refs(&bad)).await, 422);
+        assert_eq!(before, counts(&app).await);
+        // All six: trust (4 + 3 + 1) / 3 = 2.67 → 3, value (2 + 2 + 1) / 3 = 1.67 → 2.
+        let good = with_subs(
+            tie(w.org_a, w.org_c, "collaboration", "2", "2026-01-10"),
+            ["4", "3", "1", "2", "2", "1"],
+        );
+        assert_status(&w.member.post_form(&ties, &refs(&good)).await, 303);
+        let id = scalar(&app, "SELECT MAX(id) FROM network_ties").await;
+        assert_eq!(
+            tie_ratings(&app, id).await,
+            (Some(3), Some(2), Some(2.67), Some(1.67), Some(4), Some(1))
+        );
+        // A tie rated directly keeps no sub-ratings.
+        assert_status(
+            &w.member
+                .post_form(
+                    &ties,
+                    &refs(&tie(w.org_a, w.org_d, "alliance", "1", "2026-01-10")),
+                )
+                .await,
+            303,
+        );
+        let id = scalar(&app, "SELECT MAX(id) FROM network_ties").await;
+        assert_eq!(
+            tie_ratings(&app, id).await,
+            (Some(3), Some(4), None, None, None, None)
+        );
+        // API: (1 + 1 + 2) / 3 = 1.33 → 1; (4 + 4 + 4) / 3 = 4.
+        let token = w.member.csrf().await;
+        let r = w
+        .member
+        .json(
+            Method::POST,
+            &format!("/api/v1/communities/{}/network/ties", w.slug),
+            &json!({ "from": w.org_b.to_string(), "to": w.org_a.to_string(), "kind": "information", "strength": "1",
+                     "reliability": "1", "mission": "1", "openness": "2", "power": "4", "resources": "4", "involvement": "4" }),
+            &[("x-csrf-token", &token)],
+        )
+        .await;
+        assert_status(&r, 201);
+        let j = r.json();
+        assert_eq!(
+            (j["trust"].as_i64(), j["value"].as_i64()),
+            (Some(1), Some(4))
+        );
+        assert_eq!(j["trust_mean"].as_f64(), Some(1.33));
+        assert_eq!(j["openness"].as_i64(), Some(2));
+        // The survey: a row with sub-ratings becomes a rated survey tie; a half-rated row is refused.
+        let ltoken = w.leader.csrf().await;
+        let r = w
+            .leader
+            .json(
+                Method::POST,
+                &format!("/api/v1/communities/{}/network/surveys", w.slug),
+                &json!({ "title": "Ronda PARTNER" }),
+                &[("x-csrf-token", &ltoken)],
+            )
+            .await;
+        let round = r.json()["id"].as_i64().unwrap();
+        let page = format!("/c/{}/network/surveys/{round}", w.slug);
+        let form = w.member.get(&page).await;
+        assert!(form.body.contains("name=\"reliability-0\""));
+        let c = w.org_c.to_string();
+        let before = counts(&app).await;
+        let r = w
+            .member
+            .post_form(
+                &page,
+                &[
+                    ("to-0", c.as_str()),
+                    ("kind-0", "alliance"),
+                    ("strength-0", "3"),
+                    ("reliability-0", "4"),
+                ],
+            )
+            .await;
+        assert_status(&r, 422);
+        assert!(r.body.contains("id=\"f-mission-0-error\""));
+        assert_eq!(before, counts(&app).await);
+        let r = w
+            .member
+            .post_form(
+                &page,
+                &[
+                    ("to-0", c.as_str()),
+                    ("kind-0", "alliance"),
+                    ("strength-0", "3"),
+                    ("reliability-0", "4"),
+                    ("mission-0", "4"),
+                    ("openness-0", "3"),
+                    ("power-0", "1"),
+                    ("resources-0", "2"),
+                    ("involvement-0", "2"),
+                ],
+            )
+            .await;
+        assert_status(&r, 303);
+        let id = scalar(
+            &app,
+            &format!("SELECT MAX(id) FROM network_ties WHERE round_id = {round}"),
+        )
+        .await;
+        assert_eq!(
+            tie_ratings(&app, id).await,
+            (Some(4), Some(2), Some(3.67), Some(1.67), Some(4), Some(2))
+        );
+        // Leaders see the exact means among the answers.
+        let p = w.leader.get(&page).await;
+        assert!(p.body.contains("3.67"), "{}", p.body);
+        // The CSV import takes the six optional columns.
+        let csv = format!(
+        "from,to,kind,strength,trust,value,started_on,ended_on,via_community,reliability,mission,openness,power,resources,involvement\n{},{},referral,1,,,2026-02-01,,,2,2,2,3,3,4\n",
+        w.org_b, w.org_c
+    );
+        let r = w
+            .leader
+            .post_form(
+                &format!("/c/{}/network/import", w.slug),
+                &[("csv", csv.as_str())],
+            )
+            .await;
+        assert_status(&r, 200);
+        let id = scalar(
+            &app,
+            "SELECT MAX(id) FROM network_ties WHERE source = 'import'",
+        )
+        .await;
+        assert_eq!(
+            tie_ratings(&app, id).await,
+            (Some(2), Some(3), Some(2.0), Some(3.33), Some(2), Some(4))
+        );
+    }
+);
+
+// Each organization's trust and value = the mean of what the others rate it (each rater once);
+// the network's = the mean over ties, also as % of the maximum. Hand-computed fixture.
+both_backends!(scores_per_organization, |app: TestApp| async move {
+    let w = cast(&app).await;
+    let token = w.leader.csrf().await;
+    let api = format!("/api/v1/communities/{}/network/ties", w.slug);
+    let add = |body: serde_json::Value| {
+        let leader = w.leader.clone();
+        let api = api.clone();
+        let token = token.clone();
+        async move {
+            let r = leader
+                .json(Method::POST, &api, &body, &[("x-csrf-token", &token)])
+                .await;
+            assert_status(&r, 201);
+        }
+    };
+    let (a, b, c, d) = (
+        w.org_a.to_string(),
+        w.org_b.to_string(),
+        w.org_c.to_string(),
+        w.org_d.to_string(),
+    );
+    // a → c: trust 4, value 3 (direct); a → c: sub-ratings 1.33 / 4.
+    add(json!({ "from": a, "to": c, "kind": "collaboration", "strength": "2", "trust": "4", "value": "3", "started_on": "2026-01-01" })).await;
+    add(json!({ "from": a, "to": c, "kind": "referral", "strength": "1", "started_on": "2026-01-01",
+                "reliability": "1", "mission": "1", "openness": "2", "power": "4", "resources": "4", "involvement": "4" })).await;
+    // b → c: 2 / 2; b → a: sub-ratings 2.67 / 1.67; a → d: no rating.
+    add(json!({ "from": b, "to": c, "kind": "alliance", "strength": "3", "trust": "2", "value": "2", "started_on": "2026-01-01" })).await;
+    add(json!({ "from": b, "to": a, "kind": "information", "strength": "2", "started_on": "2026-01-01",
+                "reliability": "4", "mission": "3", "openness": "1", "power": "2", "resources": "2", "involvement": "1" })).await;
+    add(json!({ "from": a, "to": d, "kind": "mentoring", "strength": "1", "started_on": "2026-01-01" })).await;
+    let v = w
+        .member
+        .get(&format!(
+            "/api/v1/communities/{}/network?at=2026-06-01",
+            w.slug
+        ))
+        .await
+        .json();
+    let f = &v["figures"];
+    let close = |x: &serde_json::Value, y: f64| (x.as_f64().unwrap() - y).abs() < 1e-9;
+    // Network: trust (4 + 1.33 + 2 + 2.67) / 4 = 2.5 → 62.5 %; value (3 + 4 + 2 + 1.67) / 4.
+    assert!(close(&f["partner"]["trust"], 2.5), "{f}");
+    assert!(close(&f["partner"]["trust_percent"], 62.5));
+    assert!(close(&f["partner"]["value"], 10.67 / 4.0));
+    assert!(close(
+        &f["partner"]["value_percent"],
+        10.67 / 4.0 / 4.0 * 100.0
+    ));
+    assert_eq!(f["partner"]["rated_ties"], 4);
+    assert!(close(&f["trust"], 2.5));
+    // c: raters a ((4 + 1.33) / 2 = 2.665 trust, (3 + 4) / 2 = 3.5 value) and b (2, 2).
+    let scores = f["actor_scores"].as_array().unwrap();
+    assert_eq!(scores.len(), 2, "{scores:?}");
+    assert_eq!(scores[0]["id"].as_i64(), Some(w.org_c));
+    assert_eq!(scores[0]["raters"], 2);
+    assert!(close(&scores[0]["trust"], (2.665 + 2.0) / 2.0));
+    assert!(close(&scores[0]["value"], 2.75));
+    // a: rated by b only.
+    assert_eq!(scores[1]["id"].as_i64(), Some(w.org_a));
+    assert_eq!(scores[1]["raters"], 1);
+    assert!(close(&scores[1]["trust"], 2.67));
+    assert!(close(&scores[1]["value"], 1.67));
+    // The analysis page shows the table.
+    let p = w
+        .member
+        .get(&format!("/c/{}/network?at=2026-06-01", w.slug))
+        .await;
+    assert_status(&p, 200);
+    assert!(p.body.contains("Confianza y valor por organización"));
+    assert!(
+        p.body.contains("<td>2.33</td><td>2.75</td><td>2</td>"),
+        "{}",
+        p.body
+    );
+    assert!(p.body.contains("<td>2.67</td><td>1.67</td><td>1</td>"));
+    assert!(p.body.contains("2.50 (62 %)") || p.body.contains("2.50 (63 %)"));
+});

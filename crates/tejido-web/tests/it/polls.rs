@@ -123,6 +123,7 @@ const ROUTES: &[(&str, &str, u16, u16)] = &[
     ("GET", "/c/{slug}/polls/{id}", 200, 200),
     ("POST", "/c/{slug}/polls/{id}/settings", 403, 303),
     ("POST", "/c/{slug}/polls/{id}/questions", 403, 303),
+    ("POST", "/c/{slug}/polls/{id}/questions/{q}", 403, 303),
     ("POST", "/c/{slug}/polls/{id}/questions/{q}/move", 403, 303),
     (
         "POST",
@@ -211,6 +212,7 @@ both_backends!(authorization_route_by_route, |app: TestApp| async move {
         let builder = [
             "/settings",
             "/questions",
+            "/questions/{q}",
             "/move",
             "/delete",
             "/preview",
@@ -237,6 +239,12 @@ both_backends!(authorization_route_by_route, |app: TestApp| async move {
             vec![("title", "Vuelta")]
         } else if path.ends_with("/questions") {
             vec![("kind", "nps"), ("text", "¿Recomendarías?")]
+        } else if tpl.ends_with("/questions/{q}") {
+            vec![
+                ("kind", "single"),
+                ("text", "¿Volverías pronto?"),
+                ("options", "Sí\nNo"),
+            ]
         } else if path.ends_with("/move") {
             vec![("dir", "down")]
         } else if path.ends_with("/status") {
@@ -576,4 +584,515 @@ both_backends!(templates_and_duplicate, |app: TestApp| async move {
         422,
     );
     assert_eq!(before, counts(&app).await);
+});
+
+async fn question_row(app: &TestApp, q: i64) -> (String, String, String, bool) {
+    let sql = format!("SELECT kind, text, options, required FROM poll_questions WHERE id = {q}");
+    match &app.db {
+        Db::Sqlite(p) => sqlx::query_as(&sql).fetch_one(p).await.unwrap(),
+        Db::Postgres(p) => sqlx::query_as(&sql).fetch_one(p).await.unwrap(),
+    }
+}
+
+// A question is edited (page and API) while nobody answered, and refused once someone did.
+both_backends!(edit_question_until_answered, |app: TestApp| async move {
+    let w = cast(&app).await;
+    let poll = new_poll(&w, true).await;
+    let q = add_q(&w, poll, "single", "¿Volverías?", "Sí\nNo").await;
+    let page = format!("/c/{}/polls/{poll}/questions/{q}", w.slug);
+    let api = format!("/api/v1/communities/{}/polls/{poll}/questions/{q}", w.slug);
+    let token = w.leader.csrf().await;
+    let edit = [
+        ("kind", "single"),
+        ("text", "¿Regresarías al próximo encuentro?"),
+        ("options", "Sí\nTal vez\nNo"),
+        ("level", "reaction"),
+    ];
+    // Only managers, with the CSRF token.
+    assert_status(&w.member.post_form(&page, &edit).await, 403);
+    assert_status(&w.outsider.post_form(&page, &edit).await, 403);
+    assert_status(&w.leader.post_raw(&page, &edit).await, 403);
+    let original = question_row(&app, q).await;
+    assert_eq!(original.1, "¿Volverías?");
+    // The builder page offers the edit form, filled with the stored values.
+    let body = w
+        .leader
+        .get(&format!("/c/{}/polls/{poll}", w.slug))
+        .await
+        .body;
+    assert!(body.contains(&format!(
+        "action=\"/c/{}/polls/{poll}/questions/{q}\"",
+        w.slug
+    )));
+    assert!(body.contains("Editar pregunta"));
+    let r = w.leader.post_form(&page, &edit).await;
+    assert_status(&r, 303);
+    assert_eq!(
+        question_row(&app, q).await,
+        (
+            "single".into(),
+            "¿Regresarías al próximo encuentro?".into(),
+            "Sí\nTal vez\nNo".into(),
+            false
+        )
+    );
+    // Invalid: a single choice with one option; nothing changes, the error is in Spanish.
+    let r = w
+        .leader
+        .post_form(
+            &page,
+            &[("kind", "single"), ("text", "x"), ("options", "Sí")],
+        )
+        .await;
+    assert_status(&r, 422);
+    assert!(r.body.contains("aria-invalid") || r.body.contains("class=\"error\""));
+    assert_eq!(
+        question_row(&app, q).await.1,
+        "¿Regresarías al próximo encuentro?"
+    );
+    // API: a partial edit keeps the other fields.
+    let r = w
+        .leader
+        .json(
+            Method::PATCH,
+            &api,
+            &json!({ "text": "¿Volverías a participar?", "required": true }),
+            &[("x-csrf-token", &token)],
+        )
+        .await;
+    assert_status(&r, 200);
+    assert_eq!(
+        question_row(&app, q).await,
+        (
+            "single".into(),
+            "¿Volverías a participar?".into(),
+            "Sí\nTal vez\nNo".into(),
+            true
+        )
+    );
+    let mtoken = w.member.csrf().await;
+    let r = w
+        .member
+        .json(
+            Method::PATCH,
+            &api,
+            &json!({ "text": "hack" }),
+            &[("x-csrf-token", &mtoken)],
+        )
+        .await;
+    assert_status(&r, 403);
+    let r = w
+        .leader
+        .json(
+            Method::POST,
+            &api,
+            &json!({ "options": ["Sí", "No"] }),
+            &[("x-csrf-token", &token)],
+        )
+        .await;
+    assert_status(&r, 200);
+    assert_eq!(question_row(&app, q).await.2, "Sí\nNo");
+    // A question of another poll is not found through this poll.
+    let other = new_poll(&w, false).await;
+    let oq = add_q(&w, other, "short", "Comentario", "").await;
+    let r = w
+        .leader
+        .post_form(&format!("/c/{}/polls/{poll}/questions/{oq}", w.slug), &edit)
+        .await;
+    assert_status(&r, 404);
+    // Open without responses: still editable.
+    open(&w, poll).await;
+    let r = w
+        .leader
+        .post_form(
+            &page,
+            &[
+                ("kind", "single"),
+                ("text", "¿Volverías?"),
+                ("options", "Sí\nNo"),
+                ("required", "on"),
+            ],
+        )
+        .await;
+    assert_status(&r, 303);
+    // Once someone answered, editing is refused with a clear message and nothing changes.
+    let r = w
+        .member
+        .post_form(
+            &format!("/c/{}/polls/{poll}/answer", w.slug),
+            &[(&format!("q{q}"), "0")],
+        )
+        .await;
+    assert_status(&r, 303);
+    let before = question_row(&app, q).await;
+    let r = w.leader.post_form(&page, &edit).await;
+    assert_status(&r, 422);
+    assert!(r.body.contains("el sondeo tiene respuestas"), "{}", r.body);
+    let r = w
+        .leader
+        .json(
+            Method::PATCH,
+            &api,
+            &json!({ "text": "Otra" }),
+            &[("x-csrf-token", &token)],
+        )
+        .await;
+    assert_status(&r, 422);
+    assert_eq!(r.json()["fields"][0]["code"], "poll-error-answered");
+    assert_eq!(question_row(&app, q).await, before);
+    // The page says the questions are fixed and no longer offers the edit form.
+    let body = w
+        .leader
+        .get(&format!("/c/{}/polls/{poll}", w.slug))
+        .await
+        .body;
+    assert!(!body.contains("Editar pregunta"));
+    assert!(body.contains("sus preguntas quedan fijas"));
+});
+
+// A poll opened ahead of its opening time sends its invitations when that time comes, once.
+both_backends!(invitations_at_opening_time, |app: TestApp| async move {
+    let w = cast(&app).await;
+    let opens = (chrono::Utc::now() + chrono::Duration::days(3))
+        .format("%Y-%m-%dT%H:%M")
+        .to_string();
+    let r = w
+        .leader
+        .post_form(
+            &format!("/c/{}/polls", w.slug),
+            &[("title", "Pulso de marzo"), ("opens_at", &opens)],
+        )
+        .await;
+    assert_status(&r, 303);
+    let poll: i64 = r
+        .location()
+        .unwrap()
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    add_q(&w, poll, "likert", "La comunidad me escucha", "").await;
+    // A draft whose time has come is never sent: it is unfinished.
+    let draft = new_poll(&w, false).await;
+    add_q(&w, draft, "short", "Comentario", "").await;
+    exec(
+        &app,
+        &format!("UPDATE polls SET opens_at = created_at WHERE id = {draft}"),
+    )
+    .await
+    .unwrap();
+    let mails = app.count("outbox").await;
+    open(&w, poll).await;
+    assert_eq!(
+        app.count("outbox").await,
+        mails,
+        "opening ahead of time sends nothing yet"
+    );
+    let body = w
+        .leader
+        .get(&format!("/c/{}/polls/{poll}", w.slug))
+        .await
+        .body;
+    assert!(body.contains("Sondeo programado"), "{body}");
+    let now = chrono::Utc::now();
+    let sent = tejido_web::features::polls::send_due_invitations(&app.state, now)
+        .await
+        .unwrap();
+    assert_eq!(sent, 0, "not due yet");
+    assert_eq!(app.count("outbox").await, mails);
+    let later = now + chrono::Duration::days(4);
+    let sent = tejido_web::features::polls::send_due_invitations(&app.state, later)
+        .await
+        .unwrap();
+    assert_eq!(sent, 1);
+    // Leader and member, each once.
+    assert_eq!(app.count("outbox").await, mails + 2);
+    let member_email = scalar_text(
+        &app,
+        &format!(
+            "SELECT u.email FROM users u JOIN community_people cp ON cp.person_id = u.person_id
+             WHERE cp.community_id = {} AND u.email LIKE 'integrante%'",
+            w.cid
+        ),
+    )
+    .await;
+    let m = app.last_mail(&member_email).await.unwrap();
+    assert!(m.subject.contains("Pulso de marzo"), "{}", m.subject);
+    assert!(m
+        .body_text
+        .contains(&format!("/c/{}/polls/{poll}/answer", w.slug)));
+    // Idempotent: a second pass (or a second worker) sends nothing.
+    let sent = tejido_web::features::polls::send_due_invitations(&app.state, later)
+        .await
+        .unwrap();
+    assert_eq!(sent, 0);
+    assert_eq!(app.count("outbox").await, mails + 2);
+    assert_eq!(
+        scalar(
+            &app,
+            &format!("SELECT COUNT(*) FROM polls WHERE id = {draft} AND invited_at IS NULL")
+        )
+        .await,
+        1
+    );
+    // Reopening later does not invite again.
+    let r = w
+        .leader
+        .post_form(
+            &format!("/c/{}/polls/{poll}/status", w.slug),
+            &[("status", "closed")],
+        )
+        .await;
+    assert_status(&r, 303);
+    open(&w, poll).await;
+    assert_eq!(app.count("outbox").await, mails + 2);
+});
+
+async fn scalar_text(app: &TestApp, sql: &str) -> String {
+    strings(app, sql).await.into_iter().next().unwrap()
+}
+
+// After Action Reviews and Appreciative Inquiry through the JSON API, with the pages' rules.
+both_backends!(reviews_through_the_api, |app: TestApp| async move {
+    let w = cast(&app).await;
+    let ev = event(&app, w.cid).await;
+    let api = format!("/api/v1/communities/{}/reviews", w.slug);
+    let lt = w.leader.csrf().await;
+    let mt = w.member.csrf().await;
+    let ot = w.outsider.csrf().await;
+    let body = json!({ "kind": "aar", "title": "RDA del foro regional", "event": ev.to_string() });
+    let before = counts(&app).await;
+    // Anonymous: refused (no session, no token), and a GET asks to sign in.
+    assert_status(
+        &app.client().json(Method::POST, &api, &body, &[]).await,
+        403,
+    );
+    assert_status(&app.client().get(&api).await, 401);
+    assert_status(
+        &w.outsider
+            .json(Method::POST, &api, &body, &[("x-csrf-token", &ot)])
+            .await,
+        403,
+    );
+    assert_status(
+        &w.member
+            .json(Method::POST, &api, &body, &[("x-csrf-token", &mt)])
+            .await,
+        403,
+    );
+    assert_status(&w.leader.json(Method::POST, &api, &body, &[]).await, 403);
+    let bad = w
+        .leader
+        .json(
+            Method::POST,
+            &api,
+            &json!({ "kind": "otro", "title": "" }),
+            &[("x-csrf-token", &lt)],
+        )
+        .await;
+    assert_status(&bad, 422);
+    assert_eq!(before, counts(&app).await);
+    let r = w
+        .leader
+        .json(Method::POST, &api, &body, &[("x-csrf-token", &lt)])
+        .await;
+    assert_status(&r, 201);
+    let id = r.json()["review"]["id"].as_i64().unwrap();
+    assert_eq!(r.json()["review"]["kind"], "aar");
+    // Contributions: members yes, outsiders no; at least one section.
+    let contribute = format!("{api}/{id}/contribute");
+    let sections =
+        json!({ "sections": { "planned": "Acordar una agenda común", "why": "Faltó tiempo" } });
+    assert_status(
+        &w.outsider
+            .json(
+                Method::POST,
+                &contribute,
+                &sections,
+                &[("x-csrf-token", &ot)],
+            )
+            .await,
+        403,
+    );
+    let empty = w
+        .member
+        .json(
+            Method::POST,
+            &contribute,
+            &json!({ "sections": {} }),
+            &[("x-csrf-token", &mt)],
+        )
+        .await;
+    assert_status(&empty, 422);
+    let r = w
+        .member
+        .json(
+            Method::POST,
+            &contribute,
+            &sections,
+            &[("x-csrf-token", &mt)],
+        )
+        .await;
+    assert_status(&r, 201);
+    assert_eq!(r.json()["entries"].as_array().unwrap().len(), 2);
+    // Consolidation: managers only.
+    let consolidate = format!("{api}/{id}/consolidate");
+    let text =
+        json!({ "sections": { "sustain": "Los materiales previos", "improve": "La puntualidad" } });
+    assert_status(
+        &w.member
+            .json(Method::POST, &consolidate, &text, &[("x-csrf-token", &mt)])
+            .await,
+        403,
+    );
+    let r = w
+        .leader
+        .json(Method::POST, &consolidate, &text, &[("x-csrf-token", &lt)])
+        .await;
+    assert_status(&r, 201);
+    let entries = r.json()["entries"].as_array().unwrap().clone();
+    assert_eq!(
+        entries.iter().filter(|e| e["consolidated"] == true).count(),
+        2
+    );
+    // Outcomes: managers only; they land on the review's event.
+    let outcomes = format!("{api}/{id}/outcomes");
+    let lesson = json!({ "what": "lesson", "text": "Enviar los materiales una semana antes" });
+    assert_status(
+        &w.member
+            .json(Method::POST, &outcomes, &lesson, &[("x-csrf-token", &mt)])
+            .await,
+        403,
+    );
+    let bogus = w
+        .leader
+        .json(
+            Method::POST,
+            &outcomes,
+            &json!({ "what": "otro" }),
+            &[("x-csrf-token", &lt)],
+        )
+        .await;
+    assert_status(&bogus, 422);
+    assert_status(
+        &w.leader
+            .json(Method::POST, &outcomes, &lesson, &[("x-csrf-token", &lt)])
+            .await,
+        201,
+    );
+    let owner = scalar(
+        &app,
+        &format!(
+            "SELECT MIN(person_id) FROM community_people WHERE community_id = {}",
+            w.cid
+        ),
+    )
+    .await;
+    let item = json!({ "what": "item", "title": "Circular la relatoría", "owner": owner.to_string(), "due_on": "2030-01-15" });
+    assert_status(
+        &w.leader
+            .json(Method::POST, &outcomes, &item, &[("x-csrf-token", &lt)])
+            .await,
+        201,
+    );
+    let bad_owner =
+        json!({ "what": "item", "title": "Otra", "owner": "999999", "due_on": "2030-01-15" });
+    assert_status(
+        &w.leader
+            .json(
+                Method::POST,
+                &outcomes,
+                &bad_owner,
+                &[("x-csrf-token", &lt)],
+            )
+            .await,
+        422,
+    );
+    assert_eq!(
+        scalar(
+            &app,
+            &format!("SELECT COUNT(*) FROM event_lessons WHERE event_id = {ev}")
+        )
+        .await,
+        1
+    );
+    assert_eq!(
+        scalar(
+            &app,
+            &format!("SELECT COUNT(*) FROM event_action_items WHERE event_id = {ev}")
+        )
+        .await,
+        1
+    );
+    // An Appreciative Inquiry without an event takes contributions but no outcomes.
+    let r = w
+        .leader
+        .json(
+            Method::POST,
+            &api,
+            &json!({ "kind": "ai", "title": "Indagación apreciativa" }),
+            &[("x-csrf-token", &lt)],
+        )
+        .await;
+    assert_status(&r, 201);
+    let ai = r.json()["review"]["id"].as_i64().unwrap();
+    let r = w
+        .member
+        .json(
+            Method::POST,
+            &format!("{api}/{ai}/contribute"),
+            &json!({ "sections": { "dream": "Una red que se sostiene sola" } }),
+            &[("x-csrf-token", &mt)],
+        )
+        .await;
+    assert_status(&r, 201);
+    let r = w
+        .leader
+        .json(
+            Method::POST,
+            &format!("{api}/{ai}/outcomes"),
+            &lesson,
+            &[("x-csrf-token", &lt)],
+        )
+        .await;
+    assert_status(&r, 422);
+    // Another community's review is not found here.
+    assert_status(
+        &w.leader
+            .json(
+                Method::POST,
+                &format!("{api}/999999/contribute"),
+                &sections,
+                &[("x-csrf-token", &lt)],
+            )
+            .await,
+        404,
+    );
+    // The pages show why an outcome was refused.
+    let r = w
+        .leader
+        .post_form(
+            &format!("/c/{}/reviews/{ai}/outcomes", w.slug),
+            &[("what", "lesson"), ("text", "Algo")],
+        )
+        .await;
+    assert_status(&r, 422);
+    assert!(
+        r.body.contains("Vincula la revisión a un evento"),
+        "{}",
+        r.body
+    );
+    let r = w
+        .leader
+        .post_form(
+            &format!("/c/{}/reviews/{id}/outcomes", w.slug),
+            &[("what", "lesson"), ("text", "")],
+        )
+        .await;
+    assert_status(&r, 422);
+    assert!(r.body.contains("Este campo es obligatorio."));
+    let got = w.member.get(&format!("{api}/{id}")).await;
+    assert_status(&got, 200);
+    assert_eq!(got.json()["entries"].as_array().unwrap().len(), 4);
 });
