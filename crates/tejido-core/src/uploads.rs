@@ -1,1 +1,483 @@
-//! Uploads: domain types and pure rules.
+//! Uploads: what a file *is*, decided from its bytes alone (never from its name or the
+//! content type the browser claims), and a safe name to keep for it.
+//!
+//! [`sniff`] accepts an allow-list — PDF, PNG, JPEG, GIF, WebP, plain UTF-8 text or CSV, the
+//! Office Open XML and OpenDocument formats (ZIP containers with the right inner entries) and
+//! legacy Office files (OLE containers) — and refuses everything else with a [`Refusal`] whose
+//! code is a Fluent id. Executables (MZ, ELF, Mach-O, `#!` scripts) and markup (HTML, SVG, XML)
+//! are refused by name, so a renamed `.exe` or an SVG with a script never gets stored.
+
+/// A file type Tejido stores and serves (always as an attachment).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileKind {
+    Pdf,
+    Png,
+    Jpeg,
+    Gif,
+    Webp,
+    Text,
+    Csv,
+    Docx,
+    Xlsx,
+    Pptx,
+    Odt,
+    Ods,
+    Doc,
+    Xls,
+}
+
+impl FileKind {
+    /// The content type it is served with (never `text/html` or `image/svg+xml`).
+    pub fn content_type(self) -> &'static str {
+        match self {
+            FileKind::Pdf => "application/pdf",
+            FileKind::Png => "image/png",
+            FileKind::Jpeg => "image/jpeg",
+            FileKind::Gif => "image/gif",
+            FileKind::Webp => "image/webp",
+            FileKind::Text => "text/plain; charset=utf-8",
+            FileKind::Csv => "text/csv; charset=utf-8",
+            FileKind::Docx => {
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+            }
+            FileKind::Xlsx => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            FileKind::Pptx => {
+                "application/vnd.openxmlformats-officedocument.presentationml.presentation"
+            }
+            FileKind::Odt => "application/vnd.oasis.opendocument.text",
+            FileKind::Ods => "application/vnd.oasis.opendocument.spreadsheet",
+            FileKind::Doc => "application/msword",
+            FileKind::Xls => "application/vnd.ms-excel",
+        }
+    }
+
+    /// Every content type [`sniff`] can produce, to check stored values.
+    pub const ALL: [FileKind; 14] = [
+        FileKind::Pdf,
+        FileKind::Png,
+        FileKind::Jpeg,
+        FileKind::Gif,
+        FileKind::Webp,
+        FileKind::Text,
+        FileKind::Csv,
+        FileKind::Docx,
+        FileKind::Xlsx,
+        FileKind::Pptx,
+        FileKind::Odt,
+        FileKind::Ods,
+        FileKind::Doc,
+        FileKind::Xls,
+    ];
+
+    /// A short label for lists ("PDF", "Word"…), the same in every language.
+    pub fn label(self) -> &'static str {
+        match self {
+            FileKind::Pdf => "PDF",
+            FileKind::Png => "PNG",
+            FileKind::Jpeg => "JPEG",
+            FileKind::Gif => "GIF",
+            FileKind::Webp => "WebP",
+            FileKind::Text => "TXT",
+            FileKind::Csv => "CSV",
+            FileKind::Docx | FileKind::Doc => "Word",
+            FileKind::Xlsx | FileKind::Xls => "Excel",
+            FileKind::Pptx => "PowerPoint",
+            FileKind::Odt => "ODT",
+            FileKind::Ods => "ODS",
+        }
+    }
+
+    pub fn from_content_type(ct: &str) -> Option<FileKind> {
+        FileKind::ALL.into_iter().find(|k| k.content_type() == ct)
+    }
+}
+
+/// Why a file was refused; `code()` is the Fluent id of the message (which names the file).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    Empty,
+    TooLarge,
+    /// The whole request went over the limit (no single file to name).
+    RequestTooLarge,
+    Executable,
+    Markup,
+    Unknown,
+}
+
+impl Refusal {
+    pub fn code(self) -> &'static str {
+        match self {
+            Refusal::Empty => "upload-error-empty",
+            Refusal::TooLarge => "upload-error-too-large",
+            Refusal::RequestTooLarge => "upload-error-request-too-large",
+            Refusal::Executable => "upload-error-executable",
+            Refusal::Markup => "upload-error-markup",
+            Refusal::Unknown => "upload-error-type",
+        }
+    }
+    /// True when the refusal is about size (answered with 413).
+    pub fn is_size(self) -> bool {
+        matches!(self, Refusal::TooLarge | Refusal::RequestTooLarge)
+    }
+}
+
+/// Decides what `bytes` are. `name` (already sanitized) only chooses between formats the bytes
+/// cannot tell apart: text vs CSV, and Word vs Excel inside a legacy OLE container.
+pub fn sniff(bytes: &[u8], name: &str) -> Result<FileKind, Refusal> {
+    if bytes.is_empty() {
+        return Err(Refusal::Empty);
+    }
+    let ext = name
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .unwrap_or_default();
+    // Executables first: whatever they are named.
+    if bytes.starts_with(b"MZ")
+        || bytes.starts_with(b"\x7fELF")
+        || bytes.starts_with(b"#!")
+        || [
+            [0xFE, 0xED, 0xFA, 0xCE],
+            [0xFE, 0xED, 0xFA, 0xCF],
+            [0xCE, 0xFA, 0xED, 0xFE],
+            [0xCF, 0xFA, 0xED, 0xFE],
+            [0xCA, 0xFE, 0xBA, 0xBE],
+        ]
+        .iter()
+        .any(|m| bytes.starts_with(m))
+    {
+        return Err(Refusal::Executable);
+    }
+    if bytes.starts_with(b"%PDF-") {
+        return Ok(FileKind::Pdf);
+    }
+    if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        return Ok(FileKind::Png);
+    }
+    if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        return Ok(FileKind::Jpeg);
+    }
+    if bytes.starts_with(b"GIF87a") || bytes.starts_with(b"GIF89a") {
+        return Ok(FileKind::Gif);
+    }
+    if bytes.len() >= 12 && &bytes[..4] == b"RIFF" && &bytes[8..12] == b"WEBP" {
+        return Ok(FileKind::Webp);
+    }
+    if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
+        return Ok(if ext == "xls" {
+            FileKind::Xls
+        } else {
+            FileKind::Doc
+        });
+    }
+    if bytes.starts_with(b"PK\x03\x04") {
+        return zip_kind(bytes).ok_or(Refusal::Unknown);
+    }
+    text_kind(bytes, &ext)
+}
+
+/// Valid UTF-8 without NULs or other binary control bytes, and not markup.
+fn text_kind(bytes: &[u8], ext: &str) -> Result<FileKind, Refusal> {
+    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let Ok(s) = std::str::from_utf8(body) else {
+        return Err(Refusal::Unknown);
+    };
+    if s.chars()
+        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\u{c}'))
+    {
+        return Err(Refusal::Unknown);
+    }
+    let start = s.trim_start();
+    if start.starts_with("#!") {
+        return Err(Refusal::Executable);
+    }
+    // HTML, SVG and XML start with a tag; so does anything a browser might render as markup.
+    let head: String = start.chars().take(1024).collect::<String>().to_lowercase();
+    if start.starts_with('<')
+        || [
+            "<html",
+            "<!doctype",
+            "<svg",
+            "<script",
+            "<?xml",
+            "<body",
+            "<iframe",
+        ]
+        .iter()
+        .any(|t| head.contains(t))
+    {
+        return Err(Refusal::Markup);
+    }
+    Ok(if ext == "csv" {
+        FileKind::Csv
+    } else {
+        FileKind::Text
+    })
+}
+
+/// The names of the entries of a ZIP archive, read from its central directory.
+fn zip_names(bytes: &[u8]) -> Option<Vec<&[u8]>> {
+    let le16 = |i: usize| -> Option<usize> {
+        Some(usize::from(u16::from_le_bytes(
+            bytes.get(i..i + 2)?.try_into().ok()?,
+        )))
+    };
+    let le32 = |i: usize| -> Option<usize> {
+        usize::try_from(u32::from_le_bytes(bytes.get(i..i + 4)?.try_into().ok()?)).ok()
+    };
+    // The end-of-central-directory record is in the last 22 + 65535 bytes.
+    let min = bytes.len().saturating_sub(22 + 65_535);
+    let eocd = (min..bytes.len().saturating_sub(21))
+        .rev()
+        .find(|&i| bytes.get(i..i + 4) == Some(b"PK\x05\x06"))?;
+    let count = le16(eocd + 10)?;
+    let mut at = le32(eocd + 16)?;
+    let mut names = Vec::with_capacity(count.min(4096));
+    for _ in 0..count.min(100_000) {
+        if bytes.get(at..at + 4)? != b"PK\x01\x02" {
+            return None;
+        }
+        let n = le16(at + 28)?;
+        let extra = le16(at + 30)?;
+        let comment = le16(at + 32)?;
+        names.push(bytes.get(at + 46..at + 46 + n)?);
+        at = at + 46 + n + extra + comment;
+    }
+    Some(names)
+}
+
+fn zip_kind(bytes: &[u8]) -> Option<FileKind> {
+    // OpenDocument: the first entry is an uncompressed `mimetype` naming the format.
+    if bytes.get(30..38) == Some(b"mimetype") {
+        let rest = bytes.get(38..38 + 60).unwrap_or(&bytes[38..]);
+        if rest.starts_with(b"application/vnd.oasis.opendocument.text") {
+            return Some(FileKind::Odt);
+        }
+        if rest.starts_with(b"application/vnd.oasis.opendocument.spreadsheet") {
+            return Some(FileKind::Ods);
+        }
+    }
+    let names = zip_names(bytes)?;
+    let has = |n: &[u8]| names.contains(&n);
+    if !has(b"[Content_Types].xml") {
+        return None;
+    }
+    if has(b"word/document.xml") {
+        Some(FileKind::Docx)
+    } else if has(b"xl/workbook.xml") {
+        Some(FileKind::Xlsx)
+    } else if has(b"ppt/presentation.xml") {
+        Some(FileKind::Pptx)
+    } else {
+        None
+    }
+}
+
+/// The name kept for a file: its last path component, without control characters or
+/// characters that are special in headers or file systems, at most 120 characters.
+pub fn sanitize_filename(raw: &str) -> String {
+    let last = raw.rsplit(['/', '\\']).next().unwrap_or("");
+    let cleaned: String = last
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || matches!(c, '.' | '-' | '_' | ' ' | '(' | ')' | ',') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .take(120)
+        .collect();
+    let t = cleaned.trim().trim_start_matches('.').trim();
+    if t.is_empty() || t.chars().all(|c| c == '_') {
+        "archivo".to_owned()
+    } else {
+        t.to_owned()
+    }
+}
+
+/// The store's relative path for a hash: `ab/cdef…` (None unless 64 lowercase hex digits).
+pub fn store_path(sha256: &str) -> Option<(String, String)> {
+    if sha256.len() != 64
+        || !sha256
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    {
+        return None;
+    }
+    Some((sha256[..2].to_owned(), sha256[2..].to_owned()))
+}
+
+/// `filename*=UTF-8''…` (RFC 5987/6266) with a plain ASCII fallback.
+pub fn content_disposition(name: &str) -> String {
+    let mut enc = String::new();
+    for b in name.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_') {
+            enc.push(char::from(b));
+        } else {
+            enc.push_str(&format!("%{b:02X}"));
+        }
+    }
+    let ascii: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{enc}")
+}
+
+/// A human size: "850 B", "12 KB", "3.4 MB".
+pub fn human_size(n: i64) -> String {
+    if n < 1024 {
+        format!("{n} B")
+    } else if n < 1024 * 1024 {
+        format!("{} KB", (n + 512) / 1024)
+    } else {
+        let tenths = (n * 10 + 512 * 1024) / (1024 * 1024);
+        if tenths % 10 == 0 {
+            format!("{} MB", tenths / 10)
+        } else {
+            format!("{}.{} MB", tenths / 10, tenths % 10)
+        }
+    }
+}
+
+/// A minimal valid one-page PDF (used by the demo and tests).
+pub const SAMPLE_PDF: &[u8] = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]>>endobj\nxref\n0 4\n0000000000 65535 f \n0000000009 00000 n \n0000000052 00000 n \n0000000101 00000 n \ntrailer<</Size 4/Root 1 0 R>>\nstartxref\n164\n%%EOF\n";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A tiny stored (uncompressed) ZIP with the given entry names.
+    fn zip(names: &[&str]) -> Vec<u8> {
+        let mut out = Vec::new();
+        let mut central = Vec::new();
+        for n in names {
+            let off = u32::try_from(out.len()).unwrap();
+            let nb = n.as_bytes();
+            let nl = u16::try_from(nb.len()).unwrap();
+            out.extend_from_slice(b"PK\x03\x04");
+            out.extend_from_slice(&[20, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+            out.extend_from_slice(&[0; 12]);
+            out.extend_from_slice(&nl.to_le_bytes());
+            out.extend_from_slice(&[0, 0]);
+            out.extend_from_slice(nb);
+            central.extend_from_slice(b"PK\x01\x02");
+            central.extend_from_slice(&[20, 0, 20, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+            central.extend_from_slice(&[0; 12]);
+            central.extend_from_slice(&nl.to_le_bytes());
+            central.extend_from_slice(&[0; 12]);
+            central.extend_from_slice(&off.to_le_bytes());
+            central.extend_from_slice(nb);
+        }
+        let cd_off = u32::try_from(out.len()).unwrap();
+        let cd_len = u32::try_from(central.len()).unwrap();
+        out.extend_from_slice(&central);
+        let cnt = u16::try_from(names.len()).unwrap();
+        out.extend_from_slice(b"PK\x05\x06\0\0\0\0");
+        out.extend_from_slice(&cnt.to_le_bytes());
+        out.extend_from_slice(&cnt.to_le_bytes());
+        out.extend_from_slice(&cd_len.to_le_bytes());
+        out.extend_from_slice(&cd_off.to_le_bytes());
+        out.extend_from_slice(&[0, 0]);
+        out
+    }
+
+    #[test]
+    fn accepts_the_allow_list_from_bytes() {
+        assert_eq!(sniff(SAMPLE_PDF, "x.bin"), Ok(FileKind::Pdf));
+        assert_eq!(sniff(b"\x89PNG\r\n\x1a\n....", "a.pdf"), Ok(FileKind::Png));
+        assert_eq!(sniff(&[0xFF, 0xD8, 0xFF, 0xE0], "a"), Ok(FileKind::Jpeg));
+        assert_eq!(sniff(b"GIF89a..", "a"), Ok(FileKind::Gif));
+        assert_eq!(sniff(b"RIFF\0\0\0\0WEBPVP8 ", "a"), Ok(FileKind::Webp));
+        assert_eq!(
+            sniff("Año,monto\n2024,10\n".as_bytes(), "datos.csv"),
+            Ok(FileKind::Csv)
+        );
+        assert_eq!(
+            sniff("Notas de la sesión".as_bytes(), "n.txt"),
+            Ok(FileKind::Text)
+        );
+        let ole = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 0, 0];
+        assert_eq!(sniff(&ole, "a.xls"), Ok(FileKind::Xls));
+        assert_eq!(sniff(&ole, "a.doc"), Ok(FileKind::Doc));
+        let docx = zip(&["[Content_Types].xml", "word/document.xml"]);
+        assert_eq!(sniff(&docx, "a.zip"), Ok(FileKind::Docx));
+        let xlsx = zip(&["[Content_Types].xml", "xl/workbook.xml"]);
+        assert_eq!(sniff(&xlsx, "a"), Ok(FileKind::Xlsx));
+        let pptx = zip(&["[Content_Types].xml", "ppt/presentation.xml"]);
+        assert_eq!(sniff(&pptx, "a"), Ok(FileKind::Pptx));
+        let mut odt = zip(&["mimetype"]);
+        // Put the mimetype text right after the first local header's name.
+        odt.splice(
+            38..38,
+            b"application/vnd.oasis.opendocument.text".iter().copied(),
+        );
+        assert_eq!(sniff(&odt, "a"), Ok(FileKind::Odt));
+    }
+
+    #[test]
+    fn refuses_executables_markup_and_unknown_whatever_the_name() {
+        assert_eq!(
+            sniff(b"MZ\x90\0\x03\0\0\0", "informe.pdf"),
+            Err(Refusal::Executable)
+        );
+        assert_eq!(sniff(b"\x7fELF\x02\x01", "a.png"), Err(Refusal::Executable));
+        assert_eq!(
+            sniff(&[0xCF, 0xFA, 0xED, 0xFE, 7], "a"),
+            Err(Refusal::Executable)
+        );
+        assert_eq!(
+            sniff(b"#!/bin/sh\nrm -rf /", "a.txt"),
+            Err(Refusal::Executable)
+        );
+        assert_eq!(
+            sniff(b"<!DOCTYPE html><script>alert(1)</script>", "a.txt"),
+            Err(Refusal::Markup)
+        );
+        assert_eq!(
+            sniff(
+                b"  <svg xmlns=\"http://www.w3.org/2000/svg\"><script>x</script></svg>",
+                "a.png"
+            ),
+            Err(Refusal::Markup)
+        );
+        assert_eq!(
+            sniff(b"<?xml version=\"1.0\"?><svg/>", "a"),
+            Err(Refusal::Markup)
+        );
+        assert_eq!(sniff(b"hola\n<html>", "a.txt"), Err(Refusal::Markup));
+        assert_eq!(sniff(b"\0\0\0\x01binary", "a.txt"), Err(Refusal::Unknown));
+        assert_eq!(sniff(&[0xFF, 0xFE, 0x00], "a.txt"), Err(Refusal::Unknown));
+        assert_eq!(sniff(&zip(&["evil.exe"]), "a.docx"), Err(Refusal::Unknown));
+        assert_eq!(sniff(b"", "a.pdf"), Err(Refusal::Empty));
+    }
+
+    #[test]
+    fn names_are_sanitized_and_encoded() {
+        assert_eq!(
+            sanitize_filename("C:\\Users\\ana\\Guía 2024.pdf"),
+            "Guía 2024.pdf"
+        );
+        assert_eq!(sanitize_filename("../../etc/passwd"), "passwd");
+        assert_eq!(sanitize_filename("a\"b;\r\nc.txt"), "a_b___c.txt");
+        assert_eq!(sanitize_filename("...."), "archivo");
+        assert_eq!(sanitize_filename(""), "archivo");
+        let d = content_disposition("Guía 1.pdf");
+        assert!(d.starts_with("attachment; "), "{d}");
+        assert!(d.contains("filename*=UTF-8''Gu%C3%ADa%201.pdf"), "{d}");
+        assert_eq!(store_path(&"a".repeat(64)).unwrap().0, "aa");
+        assert!(store_path("../x").is_none());
+        assert_eq!(human_size(2_500_000), "2.4 MB");
+        assert_eq!(human_size(800), "800 B");
+        assert_eq!(human_size(20 * 1024 * 1024), "20 MB");
+        assert!(FileKind::ALL
+            .iter()
+            .all(|k| !k.content_type().contains("html") && !k.content_type().contains("svg")));
+    }
+}

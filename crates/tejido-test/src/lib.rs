@@ -22,6 +22,8 @@ pub struct TestApp {
     pub router: Router,
     pub state: AppState,
     _sqlite_dir: Option<TempDir>,
+    /// The data directory (uploaded files), removed with the app.
+    pub data_dir: Arc<TempDir>,
 }
 
 /// A directory removed when dropped.
@@ -94,21 +96,52 @@ impl TestApp {
 
     async fn with_db(db: Db, dir: Option<TempDir>) -> TestApp {
         tejido_db::migrate::run(&db).await.unwrap();
-        let state = AppState::new(
-            db.clone(),
-            WebConfig::new(
-                "http://localhost",
-                b"test secret key, not for production".to_vec(),
-            ),
-        )
-        .unwrap();
+        let data = std::env::temp_dir().join(unique("tejido_test_data"));
+        std::fs::create_dir_all(&data).unwrap();
+        let mut config = WebConfig::new(
+            "http://localhost",
+            b"test secret key, not for production".to_vec(),
+        );
+        config.data_dir = data.clone();
+        let state = AppState::new(db.clone(), config).unwrap();
         let router = tejido_web::router(state.clone());
         TestApp {
             db,
             router,
             state,
             _sqlite_dir: dir,
+            data_dir: Arc::new(TempDir(data)),
         }
+    }
+
+    /// The same app (same database and data directory) with a smaller upload limit.
+    pub fn with_upload_limit(mut self, bytes: usize) -> TestApp {
+        let mut config = self.state.config.clone();
+        config.upload_max_bytes = bytes;
+        self.state = AppState::new(self.db.clone(), config).unwrap();
+        self.router = tejido_web::router(self.state.clone());
+        self
+    }
+
+    /// Files under the data directory's upload store (to prove identical files are kept once).
+    pub fn stored_files(&self) -> usize {
+        fn walk(p: &std::path::Path) -> usize {
+            std::fs::read_dir(p)
+                .map(|rd| {
+                    rd.flatten()
+                        .map(|e| {
+                            let p = e.path();
+                            if p.is_dir() {
+                                walk(&p)
+                            } else {
+                                1
+                            }
+                        })
+                        .sum()
+                })
+                .unwrap_or(0)
+        }
+        walk(&self.data_dir.0.join("uploads"))
     }
 
     pub fn client(&self) -> Client {
@@ -395,6 +428,58 @@ impl Client {
             path,
             Some("application/x-www-form-urlencoded"),
             body.into_bytes(),
+            &[],
+        )
+        .await
+    }
+
+    /// Posts a `multipart/form-data` body with the CSRF token in the query string (as upload
+    /// forms do). `files` are (field name, file name, bytes); the token is read from a page.
+    pub async fn post_multipart(
+        &self,
+        path: &str,
+        fields: &[(&str, &str)],
+        files: &[(&str, &str, &[u8])],
+    ) -> Resp {
+        let token = self.csrf().await;
+        let sep = if path.contains('?') { '&' } else { '?' };
+        let path = format!("{path}{sep}_csrf={}", urlencode(&token));
+        self.post_multipart_raw(&path, fields, files).await
+    }
+
+    /// Posts a multipart body exactly as given (no token added).
+    pub async fn post_multipart_raw(
+        &self,
+        path: &str,
+        fields: &[(&str, &str)],
+        files: &[(&str, &str, &[u8])],
+    ) -> Resp {
+        let boundary = "----tejido-test-boundary-7MA4YWxkTrZu0gW";
+        let mut body: Vec<u8> = Vec::new();
+        for (k, v) in fields {
+            body.extend_from_slice(
+                format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n")
+                    .as_bytes(),
+            );
+            body.extend_from_slice(v.as_bytes());
+            body.extend_from_slice(b"\r\n");
+        }
+        for (k, name, bytes) in files {
+            body.extend_from_slice(
+                format!(
+                    "--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+                )
+                .as_bytes(),
+            );
+            body.extend_from_slice(bytes);
+            body.extend_from_slice(b"\r\n");
+        }
+        body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+        self.request(
+            Method::POST,
+            path,
+            Some(&format!("multipart/form-data; boundary={boundary}")),
+            body,
             &[],
         )
         .await

@@ -30,8 +30,12 @@ pub struct WebConfig {
     pub secret_key: Vec<u8>,
     /// `Secure` and `__Host-` cookies; on unless the base URL is plain http.
     pub secure_cookies: bool,
-    /// Largest accepted request body.
+    /// Largest accepted request body, except multipart uploads.
     pub body_limit: usize,
+    /// Where uploaded files are kept (`<data_dir>/uploads/ab/cdef…`).
+    pub data_dir: std::path::PathBuf,
+    /// Largest accepted uploaded file; a multipart request may carry a few of them.
+    pub upload_max_bytes: usize,
 }
 
 impl WebConfig {
@@ -42,8 +46,41 @@ impl WebConfig {
             base_url,
             secret_key,
             body_limit: 2 * 1024 * 1024,
+            data_dir: std::path::PathBuf::from("./tejido-data"),
+            upload_max_bytes: 20 * 1024 * 1024,
         }
     }
+
+    /// Largest multipart (upload) request: a few files of the largest size plus the form.
+    pub fn upload_request_limit(&self) -> usize {
+        self.upload_max_bytes
+            .saturating_mul(4)
+            .saturating_add(self.body_limit)
+    }
+}
+
+/// Limits every request body: multipart uploads to [`WebConfig::upload_request_limit`], every
+/// other body to [`WebConfig::body_limit`]. A body over the limit fails when read, so the
+/// handler (or the CSRF check) answers with a localized error.
+async fn limit_body(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let multipart = req
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("multipart/form-data"));
+    let limit = if multipart {
+        state.config.upload_request_limit()
+    } else {
+        state.config.body_limit
+    };
+    let (parts, body) = req.into_parts();
+    let body = axum::body::Body::new(http_body_util::Limited::new(body, limit));
+    next.run(axum::extract::Request::from_parts(parts, body))
+        .await
 }
 
 pub struct AppInner {
@@ -76,7 +113,6 @@ impl AppState {
 
 /// The whole application.
 pub fn router(state: AppState) -> Router {
-    let limit = state.config.body_limit;
     Router::new()
         .merge(features::ops::router())
         .merge(features::home::router())
@@ -109,11 +145,19 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             ctx::middleware,
         ))
+        .layer(axum::middleware::map_response(
+            features::uploads::keep_download_headers,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             metrics::middleware,
         ))
-        .layer(tower_http::limit::RequestBodyLimitLayer::new(limit))
+        // Body limits are set per request by `limit_body` (uploads get more room).
+        .layer(axum::extract::DefaultBodyLimit::disable())
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            limit_body,
+        ))
         .layer(tower_http::compression::CompressionLayer::new())
         .with_state(state)
 }

@@ -49,7 +49,7 @@ pub struct Setting<T> {
 }
 
 /// The settings Tejido reads, by their TOML key, environment variable and flag.
-pub const KEYS: [(&str, &str, &str); 10] = [
+pub const KEYS: [(&str, &str, &str); 12] = [
     ("database_url", "TEJIDO_DATABASE_URL", "--database-url"),
     ("bind", "TEJIDO_BIND", "--bind"),
     ("base_url", "TEJIDO_BASE_URL", "--base-url"),
@@ -60,7 +60,12 @@ pub const KEYS: [(&str, &str, &str); 10] = [
     ("smtp_password", "TEJIDO_SMTP_PASSWORD", ""),
     ("smtp_from", "TEJIDO_SMTP_FROM", ""),
     ("log", "TEJIDO_LOG", ""),
+    ("data_dir", "TEJIDO_DATA_DIR", "--data-dir"),
+    ("upload_max_bytes", "TEJIDO_UPLOAD_MAX_BYTES", ""),
 ];
+
+/// Default largest uploaded file: 20 MB.
+pub const DEFAULT_UPLOAD_MAX_BYTES: usize = 20 * 1024 * 1024;
 
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -71,6 +76,10 @@ pub struct Config {
     pub smtp: Option<tejido_web::mailer::SmtpConfig>,
     pub smtp_password_set: bool,
     pub log: String,
+    /// Where uploaded files are kept (the `serve --data-dir` flag overrides it).
+    pub data_dir: Setting<String>,
+    /// Largest accepted uploaded file, in bytes.
+    pub upload_max_bytes: Setting<usize>,
 }
 
 #[derive(Debug)]
@@ -250,6 +259,26 @@ pub fn load(flags: &Flags, env: &dyn Fn(&str) -> Option<String>) -> Result<Confi
     };
     let smtp_password_set = smtp.as_ref().is_some_and(|s| s.password.is_some());
     let log = get_or("log", "info").value;
+    let data_dir = get_or("data_dir", "./tejido-data");
+    if data_dir.value.trim().is_empty() {
+        return err(format!(
+            "data_dir ({}): must name a directory",
+            data_dir.source
+        ));
+    }
+    let max_s = get_or("upload_max_bytes", &DEFAULT_UPLOAD_MAX_BYTES.to_string());
+    let upload_max_bytes = match parse_size(&max_s.value) {
+        Some(n) if n >= 1024 => Setting {
+            value: n,
+            source: max_s.source,
+        },
+        _ => {
+            return err(format!(
+                "upload_max_bytes ({}): '{}' is not a size of at least 1024 bytes, like 20971520 or 20MB",
+                max_s.source, max_s.value
+            ))
+        }
+    };
     Ok(Config {
         database_url,
         bind,
@@ -258,7 +287,24 @@ pub fn load(flags: &Flags, env: &dyn Fn(&str) -> Option<String>) -> Result<Confi
         smtp,
         smtp_password_set,
         log,
+        data_dir,
+        upload_max_bytes,
     })
+}
+
+/// A size in bytes: a plain number, or with a `KB`/`MB`/`GB` suffix (powers of 1024).
+pub fn parse_size(s: &str) -> Option<usize> {
+    let t = s.trim().to_ascii_uppercase();
+    let (num, mult) = if let Some(n) = t.strip_suffix("GB") {
+        (n, 1024 * 1024 * 1024)
+    } else if let Some(n) = t.strip_suffix("MB") {
+        (n, 1024 * 1024)
+    } else if let Some(n) = t.strip_suffix("KB") {
+        (n, 1024)
+    } else {
+        (t.strip_suffix('B').unwrap_or(&t), 1)
+    };
+    num.trim().parse::<usize>().ok()?.checked_mul(mult)
 }
 
 /// A database URL with any password replaced, for messages.
@@ -311,6 +357,14 @@ impl Config {
             )),
             None => s.push_str("smtp = (not configured: e-mails are logged, not sent)\n"),
         }
+        s.push_str(&format!(
+            "data_dir = {}  ({})\n",
+            self.data_dir.value, self.data_dir.source
+        ));
+        s.push_str(&format!(
+            "upload_max_bytes = {}  ({})\n",
+            self.upload_max_bytes.value, self.upload_max_bytes.source
+        ));
         s
     }
 }
@@ -403,6 +457,36 @@ mod tests {
         .unwrap_err()
         .to_string();
         assert!(e.contains("--base-url"), "{e}");
+    }
+
+    #[test]
+    fn upload_settings() {
+        let c = load(&Flags::default(), &env_of(&[])).unwrap();
+        assert_eq!(c.data_dir.value, "./tejido-data");
+        assert_eq!(c.upload_max_bytes.value, 20 * 1024 * 1024);
+        let c = load(
+            &Flags::default(),
+            &env_of(&[
+                ("TEJIDO_DATA_DIR", "/var/lib/tejido"),
+                ("TEJIDO_UPLOAD_MAX_BYTES", "5MB"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(c.data_dir.value, "/var/lib/tejido");
+        assert_eq!(c.data_dir.source, Source::Env("TEJIDO_DATA_DIR"));
+        assert_eq!(c.upload_max_bytes.value, 5 * 1024 * 1024);
+        let e = load(
+            &Flags::default(),
+            &env_of(&[("TEJIDO_UPLOAD_MAX_BYTES", "lots")]),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            e.contains("TEJIDO_UPLOAD_MAX_BYTES") && e.contains("lots"),
+            "{e}"
+        );
+        assert_eq!(parse_size("2048"), Some(2048));
+        assert_eq!(parse_size("1 kb"), Some(1024));
     }
 
     #[test]

@@ -7,10 +7,12 @@
 //! and those who manage the community write the minutes, record decisions (which go to the
 //! decision log with the event as their source), action items and lessons, and see drafts; an
 //! item's owner may also change its status. Each attendee (registration present or remote)
-//! records their own report-back. Attachments are not handled yet.
+//! records their own report-back. Files are attached to the minutes (owner `minutes`, the
+//! event's id) by those who write them and downloaded by those who read them
+//! (`attachment_router`; storage and checks in `features::uploads`).
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Multipart, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -56,6 +58,7 @@ pub fn router() -> Router<AppState> {
         .route("/c/{slug}/events/{id}/minutes/lessons", post(add_lesson))
         .route("/c/{slug}/events/{id}/report-back", get(report_back_form).post(report_back_save))
         .route("/c/{slug}/action-items", get(action_items))
+        .merge(attachment_router())
 }
 
 /// Routes nested under `/api/v1`.
@@ -70,6 +73,16 @@ pub fn api_router() -> Router<AppState> {
         .route("/communities/{slug}/events/{id}/minutes/lessons", post(api_add_lesson))
         .route("/communities/{slug}/events/{id}/report-back", get(api_report_back).put(api_save_report_back))
         .route("/communities/{slug}/action-items", get(api_action_items))
+        .route("/communities/{slug}/events/{id}/minutes/files/{upload_id}", get(api_attachment))
+}
+
+/// The minutes' attachments: writers upload (multipart) and remove, readers download.
+#[rustfmt::skip]
+fn attachment_router() -> Router<AppState> {
+    Router::new()
+        .route("/c/{slug}/events/{id}/minutes/files", post(attach_files))
+        .route("/c/{slug}/events/{id}/minutes/files/{upload_id}", get(attachment))
+        .route("/c/{slug}/events/{id}/minutes/files/{upload_id}/remove", post(remove_attachment))
 }
 
 // ---- authorization ---------------------------------------------------------------------------
@@ -382,6 +395,8 @@ struct Forms {
     decision: Option<(DecisionForm, FieldErrors)>,
     item: Option<(ActionItemForm, FieldErrors)>,
     lesson: Option<(LessonForm, FieldErrors)>,
+    /// A refused upload, explained in the reader's language.
+    file_error: Option<String>,
 }
 
 #[derive(Template)]
@@ -412,6 +427,9 @@ struct ShowPage {
     methods: Options,
     owners: Options,
     statuses: Vec<String>,
+    attachments: Vec<tejido_db::uploads::Upload>,
+    file_error: Option<String>,
+    max_size: String,
 }
 
 async fn show_page(s: &AppState, c: Ctx, e: EventCtx, forms: Forms) -> AppResult<ShowPage> {
@@ -459,6 +477,11 @@ async fn show_page(s: &AppState, c: Ctx, e: EventCtx, forms: Forms) -> AppResult
         vec![]
     };
     let methods = method_options(&c);
+    let attachments =
+        tejido_db::uploads::list_for(&s.db, tejido_db::uploads::OwnerKind::Minutes, eid).await?;
+    let max_size = tejido_core::uploads::human_size(
+        i64::try_from(s.config.upload_max_bytes).unwrap_or(i64::MAX),
+    );
     Ok(ShowPage {
         c,
         m: e.l.community,
@@ -486,6 +509,9 @@ async fn show_page(s: &AppState, c: Ctx, e: EventCtx, forms: Forms) -> AppResult
             .iter()
             .map(|s| s.as_str().to_owned())
             .collect(),
+        attachments,
+        file_error: forms.file_error,
+        max_size,
     })
 }
 
@@ -721,6 +747,113 @@ async fn add_lesson(
     }
 }
 
+// ---- attachments -----------------------------------------------------------------------------
+
+async fn attach_files(
+    State(s): State<AppState>,
+    c: Ctx,
+    Path((slug, id)): Path<(String, i64)>,
+    mp: Multipart,
+) -> AppResult<Response> {
+    let e = load_writer(&s, &c, &slug, id).await?;
+    let incoming = match super::uploads::read(&s, mp).await {
+        Ok(i) => i,
+        Err(refused) => {
+            let status = if refused.reason.is_size() {
+                StatusCode::PAYLOAD_TOO_LARGE
+            } else {
+                StatusCode::UNPROCESSABLE_ENTITY
+            };
+            let forms = Forms {
+                file_error: Some(refused.message(&c)),
+                ..Default::default()
+            };
+            let mut r = html(&show_page(&s, c, e, forms).await?);
+            *r.status_mut() = status;
+            return Ok(r);
+        }
+    };
+    if incoming.files.is_empty() {
+        let forms = Forms {
+            file_error: Some(c.t("minutes-files-none-chosen")),
+            ..Default::default()
+        };
+        return Ok(html_invalid(&show_page(&s, c, e, forms).await?));
+    }
+    let mut tx = s.db.begin().await?;
+    let stored = super::uploads::store(&s, &mut tx, &incoming.files, c.user_id()).await?;
+    for u in &stored {
+        tejido_db::uploads::attach(&mut tx, tejido_db::uploads::OwnerKind::Minutes, id, u.id)
+            .await?;
+    }
+    let names: Vec<&str> = stored.iter().map(|u| u.filename.as_str()).collect();
+    audit(
+        &mut tx,
+        &c,
+        "minutes-files-attached",
+        &e.l.community.slug,
+        &format!("{id}:{}", names.join(", ")),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(redirect(&format!("/c/{slug}/events/{id}/minutes#files")))
+}
+
+async fn remove_attachment(
+    State(s): State<AppState>,
+    c: Ctx,
+    Path((slug, id, upload_id)): Path<(String, i64, i64)>,
+) -> AppResult<Response> {
+    let e = load_writer(&s, &c, &slug, id).await?;
+    let mut tx = s.db.begin().await?;
+    let removed = tejido_db::uploads::detach(
+        &mut tx,
+        tejido_db::uploads::OwnerKind::Minutes,
+        id,
+        upload_id,
+    )
+    .await?;
+    if !removed {
+        return Err(AppError::NotFound);
+    }
+    audit(
+        &mut tx,
+        &c,
+        "minutes-file-removed",
+        &e.l.community.slug,
+        &format!("{id}:{upload_id}"),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(redirect(&format!("/c/{slug}/events/{id}/minutes#files")))
+}
+
+async fn attachment(
+    State(s): State<AppState>,
+    c: Ctx,
+    Path((slug, id, upload_id)): Path<(String, i64, i64)>,
+) -> AppResult<Response> {
+    load_reader(&s, &c, &slug, id).await?;
+    let u = tejido_db::uploads::get_attached(
+        &s.db,
+        tejido_db::uploads::OwnerKind::Minutes,
+        id,
+        upload_id,
+    )
+    .await?
+    .ok_or(AppError::NotFound)?;
+    super::uploads::download(&s, &u).await
+}
+
+async fn api_attachment(
+    State(s): State<AppState>,
+    c: Ctx,
+    Path((slug, id, upload_id)): Path<(String, i64, i64)>,
+) -> AppResult<Response> {
+    c.require_user()?;
+    attachment(State(s), c, Path((slug, id, upload_id))).await
+}
+
 // ---- report-back -----------------------------------------------------------------------------
 
 #[derive(Template)]
@@ -932,7 +1065,22 @@ async fn api_minutes(
     let items = store::items(&s.db, id, EVENT_LIST_LIMIT).await?;
     let lessons = store::lessons(&s.db, id, EVENT_LIST_LIMIT).await?;
     let k = cascade(&s.db, id).await?;
+    let files =
+        tejido_db::uploads::list_for(&s.db, tejido_db::uploads::OwnerKind::Minutes, id).await?;
+    let base = format!("/c/{slug}/events/{id}/minutes/files");
+    let attachments: Vec<Value> = files
+        .iter()
+        .map(|u| {
+            let mut v = super::uploads::json(u, &base);
+            v["api_download_url"] = json!(format!(
+                "/api/v1/communities/{slug}/events/{id}/minutes/files/{}",
+                u.id
+            ));
+            v
+        })
+        .collect();
     Ok(Json(json!({
+        "attachments": attachments,
         "current": current.as_ref().map(version_json),
         "draft": draft.as_ref().map(version_json),
         "decisions": decisions, "action_items": items, "lessons": lessons,
@@ -1157,6 +1305,11 @@ pub fn openapi_paths() -> serde_json::Map<String, serde_json::Value> {
                 "responses": { "200": ok(json!({ "type": "object", "properties": { "report_back": report_back } })), "401": err, "403": err, "404": err } },
             "put": { "summary": "Record or replace my report-back (attendees only)", "requestBody": body(report_form),
                 "responses": { "200": ok(json!({ "type": "object", "properties": { "report_back": report_back } })), "401": err, "403": err, "404": err, "422": err } }
+        },
+        "/communities/{slug}/events/{id}/minutes/files/{upload_id}": {
+            "parameters": [slug.clone(), id.clone(), json!({ "name": "upload_id", "in": "path", "required": true, "schema": { "type": "integer" } })],
+            "get": { "summary": "Download a file attached to the minutes (readers of the minutes; always as an attachment)",
+                "responses": { "200": { "description": "The file", "content": { "application/octet-stream": { "schema": { "type": "string", "format": "binary" } } } }, "401": err, "403": err, "404": err } }
         },
         "/communities/{slug}/action-items": {
             "parameters": [slug, int_q("page", "Page number"), int_q("per_page", "Items per page")],

@@ -19,9 +19,26 @@ pub struct ServeArgs {
     /// Load the Spanish demo dataset if the database is empty.
     #[arg(long)]
     pub demo: bool,
+    /// Directory for uploaded files (default ./tejido-data; also TEJIDO_DATA_DIR, data_dir).
+    #[arg(long, value_name = "DIR")]
+    pub data_dir: Option<String>,
 }
 
-pub async fn run(cfg: Config, args: ServeArgs) -> anyhow::Result<()> {
+pub async fn run(mut cfg: Config, args: ServeArgs) -> anyhow::Result<()> {
+    if let Some(d) = &args.data_dir {
+        cfg.data_dir = crate::config::Setting {
+            value: d.clone(),
+            source: crate::config::Source::Flag("--data-dir"),
+        };
+    }
+    let data_dir = std::path::PathBuf::from(&cfg.data_dir.value);
+    std::fs::create_dir_all(data_dir.join("uploads")).map_err(|e| {
+        anyhow::anyhow!(
+            "data_dir ({}): cannot create {}/uploads: {e}",
+            cfg.data_dir.source,
+            cfg.data_dir.value
+        )
+    })?;
     let db = super::open_db(&cfg).await?;
     if args.demo {
         crate::demo::load_and_report(&db).await?;
@@ -34,10 +51,16 @@ pub async fn run(cfg: Config, args: ServeArgs) -> anyhow::Result<()> {
                 .await?
         }
     };
-    let state = AppState::new(
-        db.clone(),
-        WebConfig::new(&cfg.base_url.value, secret.into_bytes()),
-    )?;
+    let mut web = WebConfig::new(&cfg.base_url.value, secret.into_bytes());
+    web.data_dir = data_dir;
+    web.upload_max_bytes = cfg.upload_max_bytes.value;
+    let state = AppState::new(db.clone(), web)?;
+    if args.demo {
+        // The demo's attachments: their rows were loaded with the data, their bytes go here.
+        // (demo/library.rs attaches `tejido_core::uploads::SAMPLE_PDF` to a resource).
+        tejido_web::features::uploads::write_bytes(&state, tejido_core::uploads::SAMPLE_PDF)
+            .await?;
+    }
     let app = tejido_web::router(state.clone());
     let mailer = tejido_web::mailer::Mailer::new(cfg.smtp.as_ref())?;
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
