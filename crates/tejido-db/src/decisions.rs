@@ -45,7 +45,7 @@ pub async fn insert(
         Some((f, a, ab)) => (Some(f), Some(a), Some(ab)),
         None => (None, None, None),
     };
-    Ok(on_tx!(tx, |c| {
+    let id = on_tx!(tx, |c| {
         sqlx::query_scalar(
         "INSERT INTO decisions (community_id, title, body, search_key, decided_on, method, votes_for, votes_against, votes_abstain,
          decided_by, source_kind, source_id, corrects_id, recorded_by, recorded_at)
@@ -68,7 +68,9 @@ pub async fn insert(
     .bind(now())
     .fetch_one(c)
     .await
-    })?)
+    })?;
+    crate::search::index_decision(tx, id).await?;
+    Ok(id)
 }
 
 pub async fn get(db: &Db, community_id: i64, id: i64) -> Result<Option<Decision>> {

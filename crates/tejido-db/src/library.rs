@@ -89,11 +89,11 @@ const FROM: &str = "resources r LEFT JOIN communities c ON c.id = r.community_id
     LEFT JOIN learning_reviews sr ON r.source_kind = 'review' AND sr.id = r.source_id";
 
 /// The visibility clause; `$1` is admin (0/1), `$2` signed in (0/1), `$3` the person id.
+/// A community resource is for that community's members and role holders only, whatever the
+/// community's own visibility: a public community does not publish its contact lists.
 const VISIBLE: &str = "r.archived_at IS NULL AND ($1 = 1 OR r.visibility = 'public'
     OR (r.visibility = 'instance' AND $2 = 1)
-    OR (r.visibility = 'community' AND (c.visibility = 'public'
-        OR (c.visibility = 'instance' AND $2 = 1)
-        OR EXISTS (SELECT 1 FROM community_people cp WHERE cp.community_id = r.community_id
+    OR (r.visibility = 'community' AND (EXISTS (SELECT 1 FROM community_people cp WHERE cp.community_id = r.community_id
                    AND cp.person_id = $3 AND cp.left_at IS NULL)
         OR EXISTS (SELECT 1 FROM community_roles cr WHERE cr.community_id = r.community_id
                    AND cr.person_id = $3 AND cr.ends_at IS NULL))))";

@@ -118,7 +118,7 @@ pub async fn save_version(
     let t = now();
     let published_at =
         (input.status == tejido_core::minutes::MinutesStatus::Published).then_some(t);
-    Ok(on_tx!(tx, |c| {
+    let n = on_tx!(tx, |c| {
         let n: i64 = sqlx::query_scalar(
             "SELECT COALESCE(MAX(version), 0) + 1 FROM event_minutes WHERE event_id = $1",
         )
@@ -140,7 +140,9 @@ pub async fn save_version(
         .execute(&mut *c)
         .await?;
         n
-    }))
+    });
+    crate::search::index_minutes(tx, event_id).await?;
+    Ok(n)
 }
 
 /// The newest version: the newest of all when `drafts`, else the newest published one.
@@ -408,7 +410,7 @@ pub async fn insert_lesson(
     text: &str,
     created_by: Option<i64>,
 ) -> Result<i64> {
-    Ok(on_tx!(tx, |c| {
+    let id = on_tx!(tx, |c| {
         sqlx::query_scalar(
         "INSERT INTO event_lessons (event_id, text, created_by, created_at) VALUES ($1, $2, $3, $4) RETURNING id"
     )
@@ -418,7 +420,9 @@ pub async fn insert_lesson(
     .bind(now())
     .fetch_one(c)
     .await
-    })?)
+    })?;
+    crate::search::index_minutes(tx, event_id).await?;
+    Ok(id)
 }
 
 pub async fn lessons(db: &Db, event_id: i64, limit: i64) -> Result<Vec<Lesson>> {

@@ -205,7 +205,7 @@ fn audience(v: Visibility) -> Audience {
     match v {
         Visibility::Public => Audience::Public,
         Visibility::Instance => Audience::Instance,
-        Visibility::Community => Audience::Community,
+        Visibility::Community => Audience::Members,
     }
 }
 

@@ -150,7 +150,8 @@ both_backends!(
         for (id, vis) in [
             (public, "public"),
             (instance, "instance"),
-            (community, "community"),
+            // Kept for the community's members, even were the community public.
+            (community, "members"),
         ] {
             let (v, c, kind, url) = search_row(&app, id).await;
             assert_eq!(v, vis);
@@ -504,5 +505,38 @@ both_backends!(
         assert!(!r.body.contains("Llegar un día antes"));
         // Not copied into the library.
         assert_eq!(app.count("resources").await, 0);
+    }
+);
+
+both_backends!(
+    community_resources_stay_with_members_of_a_public_community,
+    |app: TestApp| async move {
+        let n = next_n();
+        let (leader, _, leader_p) = app.signed_in(&format!("lider{n}@example.org"), false).await;
+        let (outsider, _, _) = app.signed_in(&format!("fuera{n}@example.org"), false).await;
+        let (cid, _) = app
+            .community(&format!("Red abierta {n}"), leader_p, "public")
+            .await;
+        let id = publish(
+            &leader,
+            "contact-list",
+            "Teléfonos de defensoras",
+            "Solo para la comunidad.",
+            "community",
+            cid,
+            &[],
+        )
+        .await;
+        let anon = app.client();
+        for c in [&outsider, &anon] {
+            let r = c.get("/library").await;
+            assert!(!r.body.contains("Teléfonos de defensoras"), "{}", r.body);
+            let r = c.get(&format!("/library/{id}")).await;
+            assert!([403, 404, 303].contains(&r.status.as_u16()), "{}", r.status);
+            assert!(!r.body.contains("Solo para la comunidad"));
+        }
+        let r = leader.get(&format!("/library/{id}")).await;
+        assert_status(&r, 200);
+        assert!(r.body.contains("Solo para la comunidad"));
     }
 );
