@@ -1,1 +1,139 @@
-# Funding: see crates/tejido-web/src/features/funding.rs.
+# Funding: costs, contributions, collective assets, fundraising and transparency.
+funding-title = Funding
+funding-sections = Funding sections
+funding-overview = Overview
+funding-costs = Costs
+funding-contributions = Contributions
+funding-assets = Collective assets
+funding-pipeline = Fundraising
+funding-transparency = Transparency
+funding-intro = How much money came in, what it was spent on and what member organizations can put on the table. Only members of the community see this.
+funding-income = Cash income
+funding-spent = Spent
+funding-nothing-yet = Nothing recorded yet.
+funding-nothing-period = Nothing recorded in this period.
+funding-in-kind-valued = In-kind contributions (valued)
+funding-see-costs = See the costs
+funding-see-assets = See the assets register
+funding-see-pipeline = See the fundraising pipeline
+funding-see-transparency = See where the money came from and went
+funding-asks-count = { $count ->
+    [one] 1 ask
+   *[other] { $count } asks
+}
+funding-csv = Download CSV
+funding-delete = Delete
+funding-delete-ask = Delete this ask
+funding-save = Save
+funding-paid-by = Paid by
+funding-estimated-value = Estimated value
+funding-amount-hint = Use a point for decimals and a comma for thousands, e.g. 1,234.50.
+funding-since = since { $date }
+funding-history = Stage history
+funding-stage-change = Change stage
+funding-back-pipeline = Back to fundraising
+
+funding-costs-none = No costs recorded yet.
+funding-cost-new = Record a cost
+funding-contributions-intro = What each member organization contributes in cash or in kind (with its valuation).
+funding-contributions-none = No contributions recorded yet.
+funding-contribution-new = Record a contribution
+funding-assets-intro = What member organizations can put at the community's disposal: cash, spaces, staff time, equipment, expertise, networks… The contact is shown to members only.
+funding-assets-total = Estimated value of the register
+funding-assets-none = No assets registered yet.
+funding-asset-new = Register an asset
+funding-pipeline-intro = Asks to donors grouped by stage, from prospect to awarded or declined. Every stage change is recorded with its date.
+funding-pipeline-none = No asks in the fundraising pipeline yet.
+funding-ask-new = Add an ask
+
+funding-field-category = Category
+funding-field-description = Description
+funding-field-amount = Amount
+funding-field-valuation = Amount or valuation
+funding-field-currency = Currency
+funding-field-spent-on = Date spent
+funding-field-event = Event
+funding-field-paid-by-org = Paid by a member organization
+funding-field-paid-by-text = Or paid by someone else (the convener, a donor…)
+funding-field-organization = Member organization
+funding-field-contribution-kind = Kind of contribution
+funding-field-given-on = Date given
+funding-field-asset-kind = Kind of asset
+funding-field-availability = Availability
+funding-field-contact = Contact person
+funding-field-donor-org = Donor from the directory
+funding-field-donor-text = Or donor by name
+funding-field-ask = What is asked for
+funding-field-stage = Stage
+funding-field-next-step = Next step
+funding-field-due-on = Due date
+funding-field-owner = Owner
+funding-field-changed-on = Date of the change (empty: today)
+funding-field-note = Note
+funding-field-from = From
+funding-field-to = To
+
+funding-category-venue = Venue
+funding-category-travel = Travel
+funding-category-food = Food
+funding-category-materials = Materials
+funding-category-facilitation = Facilitation
+funding-category-communication = Communication
+funding-category-other = Other
+
+funding-contribution-kind-cash = Cash
+funding-contribution-kind-in-kind = In kind
+
+funding-asset-kind-cash = Cash
+funding-asset-kind-space = Space
+funding-asset-kind-staff-time = Staff time
+funding-asset-kind-equipment = Equipment
+funding-asset-kind-expertise = Expertise
+funding-asset-kind-networks = Networks
+funding-asset-kind-other = Other
+
+funding-stage-prospect = Prospect
+funding-stage-contacted = Contacted
+funding-stage-proposal-sent = Proposal sent
+funding-stage-under-review = Under review
+funding-stage-awarded = Awarded
+funding-stage-declined = Declined
+
+funding-transparency-intro = Where the money came from and where it went in the chosen period. Amounts in different currencies are never added together.
+funding-apply = Apply
+funding-period = From { $from } to { $to }
+funding-came-from = Where it came from
+funding-went-to = Where it went
+funding-source = Source
+funding-source-cash-contribution = Members' cash contributions
+funding-source-grant = Grants awarded
+funding-source-in-kind = In-kind contributions (valued)
+funding-total-money = Total cash
+funding-total-costs = Total spent
+funding-by-organization = By member organization
+funding-by-event = By event
+funding-general-costs = General costs (no event)
+funding-chart-income = Income and contributions in { $currency }
+funding-chart-costs = Costs by category in { $currency }
+
+funding-error-amount-invalid = Write a valid amount, e.g. 1,234.50 (point for decimals, comma for thousands, at most two decimals).
+funding-error-amount-ambiguous = The amount is ambiguous: use a point for decimals and a comma only for thousands (1,234.50).
+funding-error-amount-zero = The amount must be greater than zero.
+funding-error-amount-too-large = The amount is too large.
+funding-error-currency-mismatch = The currency written in the amount does not match the chosen currency.
+funding-error-paid-by-one = Choose a member organization or write who paid, not both.
+funding-error-donor-required = Choose a donor from the directory or write its name.
+funding-error-donor-one = Choose a donor from the directory or write its name, not both.
+funding-error-period = The end date must be on or after the start date.
+funding-error-not-member-org = That organization is not a member of the community.
+funding-error-not-member-person = That person is not a member of the community.
+
+audit-funding-cost-added = Cost recorded
+audit-funding-cost-deleted = Cost deleted
+audit-funding-contribution-added = Contribution recorded
+audit-funding-contribution-deleted = Contribution deleted
+audit-funding-asset-added = Asset registered
+audit-funding-asset-deleted = Asset deleted
+audit-funding-ask-added = Ask added to fundraising
+audit-funding-ask-stage = Ask moved to another stage
+audit-funding-ask-deleted = Ask deleted

@@ -1,1 +1,139 @@
-# Funding: see crates/tejido-web/src/features/funding.rs.
+# Financiamiento: costos, aportaciones, activos colectivos, procuración de fondos y transparencia.
+funding-title = Financiamiento
+funding-sections = Secciones de financiamiento
+funding-overview = Resumen
+funding-costs = Costos
+funding-contributions = Aportaciones
+funding-assets = Activos colectivos
+funding-pipeline = Procuración de fondos
+funding-transparency = Transparencia
+funding-intro = Cuánto dinero ha entrado, en qué se ha gastado y qué pueden poner sobre la mesa las organizaciones integrantes. Solo lo ven las personas integrantes de la comunidad.
+funding-income = Ingresos en efectivo
+funding-spent = Gastado
+funding-nothing-yet = Todavía no hay registros.
+funding-nothing-period = No hay registros en este periodo.
+funding-in-kind-valued = Aportaciones en especie (valoradas)
+funding-see-costs = Ver los costos
+funding-see-assets = Ver el registro de activos
+funding-see-pipeline = Ver la procuración de fondos
+funding-see-transparency = Ver de dónde vino y a dónde fue el dinero
+funding-asks-count = { $count ->
+    [one] 1 solicitud
+   *[other] { $count } solicitudes
+}
+funding-csv = Descargar CSV
+funding-delete = Borrar
+funding-delete-ask = Borrar esta solicitud
+funding-save = Guardar
+funding-paid-by = Pagó
+funding-estimated-value = Valor estimado
+funding-amount-hint = Usa punto para los decimales y coma para los miles, por ejemplo 1,234.50.
+funding-since = desde el { $date }
+funding-history = Historial de etapas
+funding-stage-change = Cambiar de etapa
+funding-back-pipeline = Volver a la procuración de fondos
+
+funding-costs-none = Todavía no hay costos registrados.
+funding-cost-new = Registrar un costo
+funding-contributions-intro = Lo que cada organización integrante aporta en efectivo o en especie (con su valoración).
+funding-contributions-none = Todavía no hay aportaciones registradas.
+funding-contribution-new = Registrar una aportación
+funding-assets-intro = Lo que las organizaciones integrantes pueden poner a disposición de la comunidad: efectivo, espacios, tiempo de su equipo, equipo, experiencia, redes… El contacto solo lo ven las personas integrantes.
+funding-assets-total = Valor estimado del registro
+funding-assets-none = Todavía no hay activos registrados.
+funding-asset-new = Registrar un activo
+funding-pipeline-intro = Solicitudes a donantes agrupadas por etapa, de prospecto a otorgada o rechazada. Cada cambio de etapa queda registrado con su fecha.
+funding-pipeline-none = Todavía no hay solicitudes en la procuración de fondos.
+funding-ask-new = Agregar una solicitud
+
+funding-field-category = Categoría
+funding-field-description = Descripción
+funding-field-amount = Monto
+funding-field-valuation = Monto o valoración
+funding-field-currency = Moneda
+funding-field-spent-on = Fecha del gasto
+funding-field-event = Evento
+funding-field-paid-by-org = Pagó una organización integrante
+funding-field-paid-by-text = O pagó otra instancia (la convocante, un donante…)
+funding-field-organization = Organización integrante
+funding-field-contribution-kind = Tipo de aportación
+funding-field-given-on = Fecha de la aportación
+funding-field-asset-kind = Tipo de activo
+funding-field-availability = Disponibilidad
+funding-field-contact = Persona de contacto
+funding-field-donor-org = Donante del directorio
+funding-field-donor-text = O donante por nombre
+funding-field-ask = Qué se solicita
+funding-field-stage = Etapa
+funding-field-next-step = Siguiente paso
+funding-field-due-on = Fecha límite
+funding-field-owner = Responsable
+funding-field-changed-on = Fecha del cambio (vacío: hoy)
+funding-field-note = Nota
+funding-field-from = Desde
+funding-field-to = Hasta
+
+funding-category-venue = Sede
+funding-category-travel = Traslados
+funding-category-food = Alimentos
+funding-category-materials = Materiales
+funding-category-facilitation = Facilitación
+funding-category-communication = Comunicación
+funding-category-other = Otros
+
+funding-contribution-kind-cash = En efectivo
+funding-contribution-kind-in-kind = En especie
+
+funding-asset-kind-cash = Efectivo
+funding-asset-kind-space = Espacio
+funding-asset-kind-staff-time = Tiempo del equipo
+funding-asset-kind-equipment = Equipo
+funding-asset-kind-expertise = Experiencia
+funding-asset-kind-networks = Redes
+funding-asset-kind-other = Otro
+
+funding-stage-prospect = Prospecto
+funding-stage-contacted = Contactado
+funding-stage-proposal-sent = Propuesta enviada
+funding-stage-under-review = En revisión
+funding-stage-awarded = Otorgada
+funding-stage-declined = Rechazada
+
+funding-transparency-intro = De dónde vino el dinero y a dónde fue en el periodo elegido. Los montos de monedas distintas nunca se suman entre sí.
+funding-apply = Aplicar
+funding-period = Del { $from } al { $to }
+funding-came-from = De dónde vino
+funding-went-to = A dónde fue
+funding-source = Fuente
+funding-source-cash-contribution = Aportaciones en efectivo de integrantes
+funding-source-grant = Donativos otorgados
+funding-source-in-kind = Aportaciones en especie (valoradas)
+funding-total-money = Total en efectivo
+funding-total-costs = Total gastado
+funding-by-organization = Por organización integrante
+funding-by-event = Por evento
+funding-general-costs = Gastos generales (sin evento)
+funding-chart-income = Ingresos y aportaciones en { $currency }
+funding-chart-costs = Gastos por categoría en { $currency }
+
+funding-error-amount-invalid = Escribe un monto válido, por ejemplo 1,234.50 (punto para decimales, coma para miles, máximo dos decimales).
+funding-error-amount-ambiguous = No queda claro el monto: usa punto para los decimales y coma solo para los miles (1,234.50).
+funding-error-amount-zero = El monto debe ser mayor que cero.
+funding-error-amount-too-large = El monto es demasiado grande.
+funding-error-currency-mismatch = La moneda escrita en el monto no coincide con la moneda elegida.
+funding-error-paid-by-one = Elige una organización integrante o escribe quién pagó, no las dos cosas.
+funding-error-donor-required = Elige un donante del directorio o escribe su nombre.
+funding-error-donor-one = Elige un donante del directorio o escribe su nombre, no las dos cosas.
+funding-error-period = La fecha final debe ser igual o posterior a la inicial.
+funding-error-not-member-org = Esa organización no es integrante de la comunidad.
+funding-error-not-member-person = Esa persona no es integrante de la comunidad.
+
+audit-funding-cost-added = Costo registrado
+audit-funding-cost-deleted = Costo borrado
+audit-funding-contribution-added = Aportación registrada
+audit-funding-contribution-deleted = Aportación borrada
+audit-funding-asset-added = Activo registrado
+audit-funding-asset-deleted = Activo borrado
+audit-funding-ask-added = Solicitud agregada a la procuración de fondos
+audit-funding-ask-stage = Cambio de etapa de una solicitud
+audit-funding-ask-deleted = Solicitud borrada
