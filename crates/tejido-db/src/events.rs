@@ -121,6 +121,10 @@ pub async fn update(tx: &mut Tx, community_id: i64, id: i64, e: &EventInput) -> 
     .await
     .map(|r| r.rows_affected())
     })?;
+    if n > 0 {
+        // The minutes are found under the event's title: keep their search row current.
+        crate::search::index_minutes(tx, id).await?;
+    }
     Ok(n > 0)
 }
 

@@ -25,10 +25,17 @@ pub enum AdminCommand {
         #[arg(long)]
         password_stdin: bool,
     },
+    /// Rebuild the search rows of published minutes and decisions (after a restore, say).
+    Reindex,
 }
 
 pub async fn run(cfg: Config, cmd: AdminCommand) -> anyhow::Result<()> {
     match cmd {
+        AdminCommand::Reindex => {
+            let db = super::open_db(&cfg).await?;
+            let n = tejido_db::search::reindex_minutes_and_decisions(&db).await?;
+            println!("Reindexed {n} items for search.");
+        }
         AdminCommand::CreateUser {
             email,
             name,
