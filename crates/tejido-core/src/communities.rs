@@ -14,6 +14,7 @@ text_enum!(
         Convener = "convener",
         Member = "member",
         Guest = "guest",
+        Funder = "funder",
     }
 );
 
@@ -21,6 +22,12 @@ impl Role {
     /// Roles that may manage membership, roles, invitations and the community's profile.
     pub fn can_manage(self) -> bool {
         matches!(self, Role::Leader | Role::CoLeader | Role::Convener)
+    }
+
+    /// Whether holding the role lets a person see the community. The funder role is read-only
+    /// and narrow: it opens the community's reports (`crate::reports::may_read`), nothing else.
+    pub fn grants_view(self) -> bool {
+        self != Role::Funder
     }
 }
 
@@ -67,7 +74,7 @@ pub fn access(
     let manage = roles.iter().any(|r| r.can_manage());
     let view = manage
         || is_member
-        || !roles.is_empty()
+        || roles.iter().any(|r| r.grants_view())
         || visibility == Visibility::Public
         || (visibility == Visibility::Instance && signed_in);
     Access { view, manage }
@@ -182,6 +189,12 @@ mod tests {
         assert!(!access(Visibility::Instance, false, false, false, &[]).view);
         assert!(access(Visibility::Public, false, false, false, &[]).view);
         assert!(access(Visibility::Private, true, true, false, &[]).manage);
+        // A funder holds a role but does not see a private community.
+        assert_eq!(
+            access(Visibility::Private, true, false, false, &[Role::Funder]),
+            Access::default()
+        );
+        assert!(access(Visibility::Private, true, false, false, &[Role::Guest]).view);
     }
 
     #[test]

@@ -141,7 +141,7 @@ fn visible_to(param: &str, is_admin: bool) -> String {
     format!(
         "(c.visibility IN ('instance', 'public')
           OR EXISTS (SELECT 1 FROM community_people cp WHERE cp.community_id = c.id AND cp.person_id = {param} AND cp.left_at IS NULL)
-          OR EXISTS (SELECT 1 FROM community_roles cr WHERE cr.community_id = c.id AND cr.person_id = {param} AND cr.ends_at IS NULL))"
+          OR EXISTS (SELECT 1 FROM community_roles cr WHERE cr.community_id = c.id AND cr.person_id = {param} AND cr.ends_at IS NULL AND cr.role <> 'funder'))"
     )
 }
 

@@ -419,17 +419,19 @@ pub async fn subscribers(tx: &mut Tx, thread_id: i64, except: i64) -> Result<Vec
 
 /// Active accounts whose person belongs to the community (member or current role holder).
 pub async fn members(db: &Db, community_id: i64) -> Result<Vec<Recipient>> {
-    Ok(on!(db, |p| sqlx::query_as(
+    Ok(on!(db, |p| {
+        sqlx::query_as(
         "SELECT u.id AS user_id, u.display_name, u.email, u.locale FROM users u
          WHERE u.disabled_at IS NULL AND u.person_id IN (
             SELECT person_id FROM community_people WHERE community_id = $1 AND left_at IS NULL
-            UNION SELECT person_id FROM community_roles WHERE community_id = $1 AND ends_at IS NULL)
+            UNION SELECT person_id FROM community_roles WHERE community_id = $1 AND ends_at IS NULL AND role <> 'funder')
          ORDER BY u.id LIMIT $2"
     )
     .bind(community_id)
     .bind(MAX_MEMBERS)
     .fetch_all(p)
-    .await)?)
+    .await
+    })?)
 }
 
 // ---- weekly digest ----------------------------------------------------------------------------
@@ -464,7 +466,7 @@ pub async fn digest_rows(
                   AND r.created_at > COALESCE(d.last_digest_at, $1) AND r.created_at <= $2) AS new_replies
          FROM users u
          JOIN (SELECT community_id, person_id FROM community_people WHERE left_at IS NULL
-               UNION SELECT community_id, person_id FROM community_roles WHERE ends_at IS NULL) m
+               UNION SELECT community_id, person_id FROM community_roles WHERE ends_at IS NULL AND role <> 'funder') m
            ON m.person_id = u.person_id
          JOIN communities c ON c.id = m.community_id AND c.archived_at IS NULL
          JOIN discussion_threads t ON t.community_id = c.id AND t.hidden_at IS NULL

@@ -96,7 +96,7 @@ const VISIBLE: &str = "r.archived_at IS NULL AND ($1 = 1 OR r.visibility = 'publ
     OR (r.visibility = 'community' AND (EXISTS (SELECT 1 FROM community_people cp WHERE cp.community_id = r.community_id
                    AND cp.person_id = $3 AND cp.left_at IS NULL)
         OR EXISTS (SELECT 1 FROM community_roles cr WHERE cr.community_id = r.community_id
-                   AND cr.person_id = $3 AND cr.ends_at IS NULL))))";
+                   AND cr.person_id = $3 AND cr.ends_at IS NULL AND cr.role <> 'funder'))))";
 
 /// List filters (all optional).
 #[derive(Debug, Clone, Default)]
@@ -397,7 +397,7 @@ fn member_of(col: &str) -> String {
         "($1 = 1 OR EXISTS (SELECT 1 FROM community_people cp WHERE cp.community_id = {col}
             AND cp.person_id = $2 AND cp.left_at IS NULL)
          OR EXISTS (SELECT 1 FROM community_roles cr WHERE cr.community_id = {col}
-            AND cr.person_id = $2 AND cr.ends_at IS NULL))"
+            AND cr.person_id = $2 AND cr.ends_at IS NULL AND cr.role <> 'funder'))"
     )
 }
 
@@ -485,7 +485,7 @@ pub async fn community_options(
         sqlx::query_as(
         "SELECT c.id, c.name FROM communities c WHERE c.archived_at IS NULL AND ($1 = 1
             OR EXISTS (SELECT 1 FROM community_people cp WHERE cp.community_id = c.id AND cp.person_id = $2 AND cp.left_at IS NULL)
-            OR EXISTS (SELECT 1 FROM community_roles cr WHERE cr.community_id = c.id AND cr.person_id = $2 AND cr.ends_at IS NULL))
+            OR EXISTS (SELECT 1 FROM community_roles cr WHERE cr.community_id = c.id AND cr.person_id = $2 AND cr.ends_at IS NULL AND cr.role <> 'funder'))
          ORDER BY c.name LIMIT 500"
     )
     .bind(i64::from(is_admin))

@@ -354,7 +354,7 @@ fn from_where(sqlite: bool, filtered: bool) -> String {
                 (d.visibility = 'community' AND c.visibility = 'public')
              OR (d.visibility = 'community' AND c.visibility = 'instance' AND $2 = 1)
              OR EXISTS (SELECT 1 FROM community_people cp WHERE cp.community_id = c.id AND cp.person_id = $3 AND cp.left_at IS NULL)
-             OR EXISTS (SELECT 1 FROM community_roles cr WHERE cr.community_id = c.id AND cr.person_id = $3 AND cr.ends_at IS NULL))))
+             OR EXISTS (SELECT 1 FROM community_roles cr WHERE cr.community_id = c.id AND cr.person_id = $3 AND cr.ends_at IS NULL AND cr.role <> 'funder'))))
          {filters}"
     )
 }

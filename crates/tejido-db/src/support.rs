@@ -16,7 +16,7 @@ pub const MAX_CHOICES: i64 = 500;
 fn my_communities(n: u8) -> String {
     format!(
         "SELECT community_id FROM community_people WHERE person_id = ${n} AND left_at IS NULL
-         UNION SELECT community_id FROM community_roles WHERE person_id = ${n} AND ends_at IS NULL"
+         UNION SELECT community_id FROM community_roles WHERE person_id = ${n} AND ends_at IS NULL AND role <> 'funder'"
     )
 }
 

@@ -38,6 +38,8 @@ enum Command {
     Config(cmd::config::ConfigCommand),
     /// Social network analysis of a graph file (edge list, CSV, GraphML, GEXF).
     Sna(cmd::sna::SnaArgs),
+    /// Write a community's report for a period as HTML, XLSX or CSV files.
+    Report(cmd::report::ReportArgs),
 }
 
 impl Cli {
@@ -90,6 +92,7 @@ fn main() {
             Command::Demo => cmd::demo::run(cfg).await,
             Command::Admin(a) => cmd::admin::run(cfg, a).await,
             Command::Config(c) => cmd::config::run(cfg, c).await,
+            Command::Report(a) => cmd::report::run(cfg, a).await,
             Command::Sna(_) => Ok(()),
         }
     });
@@ -124,7 +127,9 @@ mod tests {
     #[test]
     fn help_lists_every_subcommand_with_a_sentence() {
         let help = Cli::command().render_help().to_string();
-        for sub in ["serve", "migrate", "demo", "admin", "config", "sna"] {
+        for sub in [
+            "serve", "migrate", "demo", "admin", "config", "sna", "report",
+        ] {
             let line = help
                 .lines()
                 .find(|l| l.trim_start().starts_with(sub))

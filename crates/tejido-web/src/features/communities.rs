@@ -70,6 +70,9 @@ pub async fn load(s: &AppState, c: &Ctx, slug: &str) -> AppResult<Loaded> {
         Some(pid) => store::standing(&s.db, community.id, pid).await?,
         None => (false, vec![]),
     };
+    // The funder role opens the community's reports only (features/reports.rs reads it there);
+    // to every other section its holder is nobody in particular.
+    let roles: Vec<Role> = roles.into_iter().filter(|r| r.grants_view()).collect();
     let a = access(vis, c.signed_in(), c.is_admin(), member, &roles);
     if !a.view {
         return Err(refuse(c));
@@ -99,9 +102,11 @@ pub fn visibility_options(c: &Ctx) -> Options {
         .collect()
 }
 
+/// Roles a manager gives on the members page (funders are named on the report's funders page).
 pub fn role_options(c: &Ctx) -> Options {
     Role::ALL
         .iter()
+        .filter(|r| r.grants_view())
         .map(|r| (r.as_str().to_owned(), c.label("role", r.as_str())))
         .collect()
 }

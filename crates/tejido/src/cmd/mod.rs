@@ -4,6 +4,7 @@ pub mod admin;
 pub mod config;
 pub mod demo;
 pub mod migrate;
+pub mod report;
 pub mod serve;
 pub mod sna;
 
