@@ -8,6 +8,9 @@ use tejido_db::funding as store;
 
 use super::Ids;
 
+/// Stages an ask reached after "prospect", each with how many days ago.
+type StageHistory = &'static [(&'static str, i64)];
+
 fn mxn(minor: i64) -> Money {
     Money::new(minor, Currency::Mxn)
 }
@@ -310,7 +313,7 @@ pub async fn load(tx: &mut tejido_db::Tx, ids: &Ids<'_>) -> anyhow::Result<()> {
     let leader = person(0);
     let coleader = person(3);
     // (ask, stages after "prospect" with how many days ago each was reached, first date)
-    let pipeline: [(AskInput, &[(&str, i64)], i64); 5] = [
+    let pipeline: [(AskInput, StageHistory, i64); 5] = [
         (
             ask(org(21), Some("Fundación Conecta Comunidades"), "Sistematizar y publicar la metodología de mediación en lenguas indígenas", mxn(45_000_000), "Responder las preguntas del comité técnico", Some(today + Duration::days(12)), leader),
             &[("contacted", 110), ("proposal-sent", 75), ("under-review", 40)],
