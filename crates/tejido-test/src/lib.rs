@@ -284,6 +284,24 @@ impl TestApp {
         }
     }
 
+    /// The one integer a `SELECT` returns (cast it to BIGINT for PostgreSQL), for tests that
+    /// recompute a figure from the raw tables with their own SQL.
+    pub async fn scalar(&self, sql: &str) -> i64 {
+        match &self.db {
+            Db::Sqlite(p) => sqlx::query_scalar(sql).fetch_one(p).await.unwrap(),
+            Db::Postgres(p) => sqlx::query_scalar(sql).fetch_one(p).await.unwrap(),
+        }
+    }
+
+    /// `(text, integer)` rows of a grouped `SELECT` (cast the integer to BIGINT), e.g. a count per
+    /// theme.
+    pub async fn grouped(&self, sql: &str) -> Vec<(String, i64)> {
+        match &self.db {
+            Db::Sqlite(p) => sqlx::query_as(sql).fetch_all(p).await.unwrap(),
+            Db::Postgres(p) => sqlx::query_as(sql).fetch_all(p).await.unwrap(),
+        }
+    }
+
     /// The newest e-mail to `to`.
     pub async fn last_mail(&self, to: &str) -> Option<tejido_db::outbox::Mail> {
         tejido_db::outbox::recent_to(&self.db, to, 1)

@@ -458,6 +458,8 @@ mod discussions;
 mod funding;
 mod library;
 mod outcomes;
+#[cfg(test)]
+mod report_figures;
 mod sustainability;
 
 /// Row ids of what the demo created, in the order of the tables above (`users` follows
