@@ -44,7 +44,7 @@ REPORT_SHEETS = [
     ("Asistencias de personas jóvenes", ["Juventud", "Asistencias", "Personas"], "-nn"),
     ("Asistencias por género (cuando", ["Género", "Asistencias", "Personas"], "-nn"),
     ("Asistencias presenciales y a di", ["Modalidad", "Asistencias"], "-n"),
-    ("La red en la línea base y al fi", ["Momento", "Fecha", "Organizaciones", "Vínculos", "Densidad", "Entre sectores"], "-dnnnn"),
+    ("La red en la línea base y al fi", ["Momento", "Fecha", "Organizaciones", "Pares vinculados", "Densidad", "Entre sectores"], "-dnnnn"),
     ("Apropiación local por evento", ["Fecha", "Evento", "Índice"], "d-n"),
     ("Encuestas cerradas en el period", ["Fecha", "Encuesta", "Pregunta", "Tipo", "Respuestas", "Valor"], "d---nn"),
     ("Lecciones aprendidas", ["Fecha", "Evento", "Lección"], "d--"),
