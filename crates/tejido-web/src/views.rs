@@ -132,3 +132,36 @@ mod tests {
         assert_eq!(query("/x", &[("q", "a b"), ("kind", "")]), "/x?q=a%20b");
     }
 }
+
+fn csv_cell(s: &str) -> String {
+    // Quote always; neutralise spreadsheet formulas.
+    let s = if s.starts_with(['=', '+', '-', '@']) {
+        format!("'{s}")
+    } else {
+        s.to_owned()
+    };
+    format!("\"{}\"", s.replace('"', "\"\""))
+}
+
+/// A CSV download (CRLF lines, every cell quoted, formulas defused) named `name`.
+pub fn csv_download(name: &str, lines: Vec<Vec<String>>) -> Response {
+    let body: String = lines
+        .iter()
+        .map(|l| l.iter().map(|c| csv_cell(c)).collect::<Vec<_>>().join(",") + "\r\n")
+        .collect();
+    let disp = format!("attachment; filename=\"{name}\"");
+    (
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/csv; charset=utf-8"),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                HeaderValue::from_str(&disp).unwrap_or(HeaderValue::from_static("attachment")),
+            ),
+        ],
+        body,
+    )
+        .into_response()
+}

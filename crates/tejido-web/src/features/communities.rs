@@ -85,6 +85,16 @@ pub async fn load(s: &AppState, c: &Ctx, slug: &str) -> AppResult<Loaded> {
     })
 }
 
+/// Loads a community for a members-only section (polls, funding, the self-assessment): its
+/// members and role holders, managers and admins; anyone else is refused (401 when anonymous).
+pub async fn load_member(s: &AppState, c: &Ctx, slug: &str) -> AppResult<Loaded> {
+    let l = load(s, c, slug).await?;
+    if !(l.access.manage || l.member) {
+        return Err(refuse(c));
+    }
+    Ok(l)
+}
+
 /// Loads a community for a change: a signed-in viewer with a managing role (or an admin).
 pub async fn load_manage(s: &AppState, c: &Ctx, slug: &str) -> AppResult<Loaded> {
     c.require_user()?;

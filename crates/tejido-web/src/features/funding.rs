@@ -13,7 +13,7 @@
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Form, Json, Router};
@@ -31,10 +31,10 @@ use tejido_db::communities::Community;
 use tejido_db::funding::{self as store, Ask, Asset, Contribution, Cost, FundingSummary, Item};
 
 use super::api::ApiJson;
-use super::communities::{load, refuse, Loaded};
+use super::communities::{load_manage, load_member, Loaded};
 use super::Options;
 use crate::error::AppResult;
-use crate::views::{html, html_invalid, redirect, Pager};
+use crate::views::{csv_download, html, html_invalid, redirect, Pager};
 use crate::{AppError, AppState, Ctx};
 
 #[rustfmt::skip] // one route per line: tests/it/funding.rs reads these lines
@@ -80,22 +80,15 @@ struct Who {
 
 /// Members, managers and admins; others 403 (401 anonymous).
 async fn member(s: &AppState, c: &Ctx, slug: &str) -> AppResult<Who> {
-    let l = load(s, c, slug).await?;
-    let manage = c.is_admin() || l.access.manage;
-    if !(manage || l.member) {
-        return Err(refuse(c));
-    }
+    let l = load_member(s, c, slug).await?;
+    let manage = l.access.manage;
     Ok(Who { l, manage })
 }
 
 /// Managers (the community's treasurers) and admins.
 async fn manager(s: &AppState, c: &Ctx, slug: &str) -> AppResult<Who> {
-    c.require_user()?;
-    let w = member(s, c, slug).await?;
-    if !w.manage {
-        return Err(AppError::Forbidden);
-    }
-    Ok(w)
+    let l = load_manage(s, c, slug).await?;
+    Ok(Who { l, manage: true })
 }
 
 async fn audit(
@@ -1044,38 +1037,6 @@ async fn transparency(
 
 // ---- CSV -------------------------------------------------------------------------------------
 
-fn csv_cell(s: &str) -> String {
-    // Quote always; neutralise spreadsheet formulas.
-    let s = if s.starts_with(['=', '+', '-', '@']) {
-        format!("'{s}")
-    } else {
-        s.to_owned()
-    };
-    format!("\"{}\"", s.replace('"', "\"\""))
-}
-
-fn csv(name: &str, lines: Vec<Vec<String>>) -> Response {
-    let body: String = lines
-        .iter()
-        .map(|l| l.iter().map(|c| csv_cell(c)).collect::<Vec<_>>().join(",") + "\r\n")
-        .collect();
-    let disp = format!("attachment; filename=\"{name}\"");
-    (
-        [
-            (
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("text/csv; charset=utf-8"),
-            ),
-            (
-                header::CONTENT_DISPOSITION,
-                HeaderValue::from_str(&disp).unwrap_or(HeaderValue::from_static("attachment")),
-            ),
-        ],
-        body,
-    )
-        .into_response()
-}
-
 fn opt(s: &Option<String>) -> String {
     s.clone().unwrap_or_default()
 }
@@ -1111,7 +1072,7 @@ async fn costs_csv(
             r.paid_by(),
         ]
     }));
-    Ok(csv(&format!("{slug}-costos.csv"), lines))
+    Ok(csv_download(&format!("{slug}-costos.csv"), lines))
 }
 
 async fn contributions_csv(
@@ -1145,7 +1106,7 @@ async fn contributions_csv(
             opt(&r.event_title),
         ]
     }));
-    Ok(csv(&format!("{slug}-aportaciones.csv"), lines))
+    Ok(csv_download(&format!("{slug}-aportaciones.csv"), lines))
 }
 
 async fn assets_csv(
@@ -1179,7 +1140,7 @@ async fn assets_csv(
             opt(&r.contact),
         ]
     }));
-    Ok(csv(&format!("{slug}-activos.csv"), lines))
+    Ok(csv_download(&format!("{slug}-activos.csv"), lines))
 }
 
 async fn pipeline_csv(
@@ -1217,7 +1178,7 @@ async fn pipeline_csv(
             opt(&r.owner_name),
         ]
     }));
-    Ok(csv(&format!("{slug}-procuracion.csv"), lines))
+    Ok(csv_download(&format!("{slug}-procuracion.csv"), lines))
 }
 
 // ---- JSON API --------------------------------------------------------------------------------

@@ -9,7 +9,7 @@
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, patch, post};
 use axum::{Form, Json, Router};
@@ -27,10 +27,10 @@ use tejido_db::polls::{self as store, AnswerRow, Poll, PollRow, Question, Review
 use tejido_db::{DateTime, Utc};
 
 use super::api::ApiJson;
-use super::communities::{load, refuse, Loaded};
+use super::communities::{load_manage, load_member, Loaded};
 use super::Options;
 use crate::error::AppResult;
-use crate::views::{html, html_invalid, redirect, Pager};
+use crate::views::{csv_download, html, html_invalid, redirect, Pager};
 use crate::{AppError, AppState, Ctx};
 
 /// Most members written to at once (invitation or reminder).
@@ -90,23 +90,20 @@ struct Who {
 
 /// Members, managers and admins; others 403 (401 anonymous).
 async fn member(s: &AppState, c: &Ctx, slug: &str) -> AppResult<Who> {
-    let l = load(s, c, slug).await?;
-    let manage = c.is_admin() || l.access.manage;
+    let l = load_member(s, c, slug).await?;
+    let manage = l.access.manage;
     let person = c.user.as_ref().and_then(|u| u.person_id);
-    let is_member = manage || l.member;
-    if !is_member {
-        return Err(refuse(c));
-    }
     Ok(Who { l, manage, person })
 }
 
 async fn manager(s: &AppState, c: &Ctx, slug: &str) -> AppResult<Who> {
-    c.require_user()?;
-    let w = member(s, c, slug).await?;
-    if !w.manage {
-        return Err(AppError::Forbidden);
-    }
-    Ok(w)
+    let l = load_manage(s, c, slug).await?;
+    let person = c.user.as_ref().and_then(|u| u.person_id);
+    Ok(Who {
+        l,
+        manage: true,
+        person,
+    })
 }
 
 async fn poll_of(s: &AppState, w: &Who, id: i64) -> AppResult<Poll> {
@@ -1462,38 +1459,6 @@ async fn results_page(
     }))
 }
 
-fn csv_cell(s: &str) -> String {
-    // Quote always; neutralise spreadsheet formulas.
-    let s = if s.starts_with(['=', '+', '-', '@']) {
-        format!("'{s}")
-    } else {
-        s.to_owned()
-    };
-    format!("\"{}\"", s.replace('"', "\"\""))
-}
-
-fn csv(name: &str, lines: Vec<Vec<String>>) -> Response {
-    let body: String = lines
-        .iter()
-        .map(|l| l.iter().map(|c| csv_cell(c)).collect::<Vec<_>>().join(",") + "\r\n")
-        .collect();
-    let disp = format!("attachment; filename=\"{name}\"");
-    (
-        [
-            (
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("text/csv; charset=utf-8"),
-            ),
-            (
-                header::CONTENT_DISPOSITION,
-                HeaderValue::from_str(&disp).unwrap_or(HeaderValue::from_static("attachment")),
-            ),
-        ],
-        body,
-    )
-        .into_response()
-}
-
 async fn results_csv(
     State(s): State<AppState>,
     c: Ctx,
@@ -1554,7 +1519,7 @@ async fn results_csv(
             lines.push(base(l.clone(), k.to_string(), pct.to_string()));
         }
     }
-    Ok(csv(&format!("poll-{}-results.csv", p.id), lines))
+    Ok(csv_download(&format!("poll-{}-results.csv", p.id), lines))
 }
 
 /// One line per response: for anonymous polls a sequence number only (responses are in random-id
@@ -1638,7 +1603,7 @@ async fn responses_csv(
         lines.push(line);
         start = end;
     }
-    Ok(csv(&format!("poll-{}-responses.csv", p.id), lines))
+    Ok(csv_download(&format!("poll-{}-responses.csv", p.id), lines))
 }
 
 // ---- reviews ---------------------------------------------------------------------------------

@@ -35,7 +35,7 @@ use tejido_db::sustainability::{self as store, Action, Figures, RoundResults, Ro
 pub use tejido_core::sustainability::{radar_svg, RadarSeries};
 
 use super::api::ApiJson;
-use super::communities::{load, refuse, Loaded};
+use super::communities::{load_manage, load_member, Loaded};
 use super::Options;
 use crate::error::AppResult;
 use crate::views::{html, html_invalid, redirect, Pager};
@@ -82,22 +82,20 @@ impl Who {
 
 /// Members, managers and admins; others 403 (401 anonymous).
 async fn member(s: &AppState, c: &Ctx, slug: &str) -> AppResult<Who> {
-    let l = load(s, c, slug).await?;
-    let manage = c.is_admin() || l.access.manage;
+    let l = load_member(s, c, slug).await?;
+    let manage = l.access.manage;
     let person = c.user.as_ref().and_then(|u| u.person_id);
-    if !(manage || l.member) {
-        return Err(refuse(c));
-    }
     Ok(Who { l, manage, person })
 }
 
 async fn manager(s: &AppState, c: &Ctx, slug: &str) -> AppResult<Who> {
-    c.require_user()?;
-    let w = member(s, c, slug).await?;
-    if !w.manage {
-        return Err(AppError::Forbidden);
-    }
-    Ok(w)
+    let l = load_manage(s, c, slug).await?;
+    let person = c.user.as_ref().and_then(|u| u.person_id);
+    Ok(Who {
+        l,
+        manage: true,
+        person,
+    })
 }
 
 async fn round_of(s: &AppState, w: &Who, id: i64) -> AppResult<RoundRow> {
