@@ -113,26 +113,6 @@ pub fn query(path: &str, pairs: &[(&str, &str)]) -> String {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn next_is_local_only() {
-        assert_eq!(safe_next(Some("/c/red")), "/c/red");
-        for bad in [
-            "//evil.example",
-            "https://evil.example",
-            "/\\evil",
-            "javascript:x",
-            "",
-        ] {
-            assert_eq!(safe_next(Some(bad)), "/", "{bad}");
-        }
-        assert_eq!(query("/x", &[("q", "a b"), ("kind", "")]), "/x?q=a%20b");
-    }
-}
-
 fn csv_cell(s: &str) -> String {
     // Quote always; neutralise spreadsheet formulas.
     let s = if s.starts_with(['=', '+', '-', '@']) {
@@ -164,4 +144,24 @@ pub fn csv_download(name: &str, lines: Vec<Vec<String>>) -> Response {
         body,
     )
         .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn next_is_local_only() {
+        assert_eq!(safe_next(Some("/c/red")), "/c/red");
+        for bad in [
+            "//evil.example",
+            "https://evil.example",
+            "/\\evil",
+            "javascript:x",
+            "",
+        ] {
+            assert_eq!(safe_next(Some(bad)), "/", "{bad}");
+        }
+        assert_eq!(query("/x", &[("q", "a b"), ("kind", "")]), "/x?q=a%20b");
+    }
 }
