@@ -31,5 +31,6 @@ pub mod sustainability;
 pub mod text;
 pub mod uploads;
 pub mod validate;
+pub mod visibility;
 
 pub use validate::{FieldErrors, Validated};

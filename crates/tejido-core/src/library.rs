@@ -3,7 +3,8 @@
 //! `tejido_db::library`, pages in `tejido_web::features::library`.
 //!
 //! Visibility: `public` (anyone, signed in or not), `instance` (every signed-in person) or
-//! `community` (those who may view its community, by `communities::access`). A contact list
+//! `community` (its community's members and guests, even when the community is public:
+//! `crate::visibility::Record::CommunityResource`). A contact list
 //! holds people's details and is never public.
 
 use serde::{Deserialize, Serialize};
@@ -77,6 +78,16 @@ impl Visibility {
     }
     pub fn parse(s: &str) -> Option<Visibility> {
         Visibility::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+    /// Who may find a resource of this visibility in search: its page's own rule
+    /// (`crate::visibility`); a resource kept for the community stays with its members.
+    pub fn audience(self) -> crate::visibility::Audience {
+        use crate::visibility::{Audience, Record};
+        match self {
+            Visibility::Public => Audience::Public,
+            Visibility::Instance => Audience::Instance,
+            Visibility::Community => Record::CommunityResource.audience(),
+        }
     }
 }
 

@@ -4,9 +4,9 @@
 //!
 //! Visibility is always decided in SQL ([`Viewer`] is bound into every list, count and get),
 //! never by filtering rows after fetching them. A resource is seen by: admins; anyone when
-//! `public`; every signed-in person when `instance`; when `community`, whoever may view its
-//! community (`tejido_core::communities::access`: members and role holders, every signed-in
-//! person for an instance-visible community, anyone for a public one). Lessons from minutes and
+//! `public`; every signed-in person when `instance`; when `community`, its community's members and
+//! role holders (guests included, funders not) — whatever the community's own visibility, the rule
+//! of `tejido_core::visibility::Record::CommunityResource`. Lessons from minutes and
 //! reviews are seen by the community's members and admins, like the minutes and reviews
 //! themselves.
 //!
@@ -91,7 +91,7 @@ const FROM: &str = "resources r LEFT JOIN communities c ON c.id = r.community_id
 /// The visibility clause; `$1` is admin (0/1), `$2` signed in (0/1), `$3` the person id.
 /// A community resource is for that community's members and role holders only, whatever the
 /// community's own visibility: a public community does not publish its contact lists.
-const VISIBLE: &str = "r.archived_at IS NULL AND ($1 = 1 OR r.visibility = 'public'
+pub(crate) const VISIBLE: &str = "r.archived_at IS NULL AND ($1 = 1 OR r.visibility = 'public'
     OR (r.visibility = 'instance' AND $2 = 1)
     OR (r.visibility = 'community' AND (EXISTS (SELECT 1 FROM community_people cp WHERE cp.community_id = r.community_id
                    AND cp.person_id = $3 AND cp.left_at IS NULL)

@@ -35,23 +35,27 @@ fn choosable(param: &str) -> String {
     )
 }
 
-/// The key resources of a community in order; `signed_in` false leaves out instance-only ones
-/// (an anonymous reader of a public community sees public resources and the community's own).
+/// The key resources of a community in order, each only if `viewer` may read it by the library's
+/// own rule (`library::get_visible`): a resource kept for the community stays with its members
+/// even on the pack of a public community.
 pub async fn key_resources(
     db: &Db,
     community_id: i64,
-    signed_in: bool,
+    viewer: crate::library::Viewer,
 ) -> Result<Vec<KeyResource>> {
     let sql = format!(
         "SELECT k.resource_id, r.title, r.kind, r.visibility, k.position, k.chosen_at
          FROM community_key_resources k JOIN resources r ON r.id = k.resource_id
-         WHERE k.community_id = $1 AND {} AND (r.visibility <> 'instance' OR $2 = 1)
-         ORDER BY k.position, k.resource_id LIMIT $3",
-        choosable("$1")
+         WHERE {} AND k.community_id = $4 AND {}
+         ORDER BY k.position, k.resource_id LIMIT $5",
+        crate::library::VISIBLE,
+        choosable("$4")
     );
     Ok(on!(db, |p| sqlx::query_as(&sql)
+        .bind(i64::from(viewer.is_admin))
+        .bind(i64::from(viewer.signed_in))
+        .bind(viewer.person_id)
         .bind(community_id)
-        .bind(i64::from(signed_in))
         .bind(MAX_KEY_RESOURCES)
         .fetch_all(p)
         .await)?)

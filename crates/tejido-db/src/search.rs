@@ -9,14 +9,16 @@
 //! `title_key` (weight A) and `body_key` (weight B) with `ts_rank`. The reader's query reaches
 //! either only as terms built by `tejido_core::search`, so no input is a syntax error.
 //!
-//! Visibility is part of every query, counts included: public rows for anyone, instance rows for
-//! signed-in people, community rows for those who may view the community — the rule of
-//! `tejido_core::communities::access` (members and role holders, admins, or the community's own
-//! public/instance visibility).
+//! Visibility is part of every query, counts included, and is exactly the rule of the page a row
+//! links to (`tejido_core::visibility`): public rows for anyone, instance rows for signed-in
+//! people, community rows for those who may view the community, members rows (minutes, library
+//! resources kept for the community) for its members and guests, full-members rows (decisions)
+//! for its members other than guests. Admins see every row.
 
 use tejido_core::page::{Page, PageReq};
 use tejido_core::search::{fts5_query, tsquery, Terms};
 use tejido_core::text::fold;
+use tejido_core::visibility::Record;
 
 use crate::{now, on_tx, DateTime, Db, Result, Tx, Utc};
 
@@ -40,28 +42,9 @@ impl Source {
     }
 }
 
-/// Who may find a row: anyone (`Public`), every signed-in person (`Instance`), those who may
-/// view its community (`Community`, which also follows the community's own visibility), or only
-/// the community's members and role holders (`Members`, e.g. a library resource kept for the
-/// community, which stays with them even when the community itself is public).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Audience {
-    Public,
-    Instance,
-    Community,
-    Members,
-}
-
-impl Audience {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Audience::Public => "public",
-            Audience::Instance => "instance",
-            Audience::Community => "community",
-            Audience::Members => "members",
-        }
-    }
-}
+/// Who may find a row: the audience of the record's own visibility rule
+/// (`tejido_core::visibility::Record::audience`).
+pub use tejido_core::visibility::Audience;
 
 /// One searchable item as its owner describes it.
 #[derive(Debug, Clone)]
@@ -181,7 +164,7 @@ pub async fn index_minutes(tx: &mut Tx, event_id: i64) -> Result<()> {
             source: Source::Minutes,
             source_id: event_id,
             community_id: Some(row.community_id),
-            audience: Audience::Community,
+            audience: Record::Minutes.audience(),
             kind: None,
             themes: &[],
             lang: "es",
@@ -225,7 +208,7 @@ pub async fn index_decision(tx: &mut Tx, decision_id: i64) -> Result<()> {
             source: Source::Decision,
             source_id: decision_id,
             community_id: Some(row.community_id),
-            audience: Audience::Community,
+            audience: Record::Decisions.audience(),
             kind: None,
             themes: &[],
             lang: "es",
@@ -350,11 +333,19 @@ fn from_where(sqlite: bool, filtered: bool) -> String {
          WHERE {matches} AND $2 = $2 AND $3 = $3 AND ($4 = 1
            OR d.visibility = 'public'
            OR (d.visibility = 'instance' AND $2 = 1)
-           OR (d.visibility IN ('community', 'members') AND c.id IS NOT NULL AND (
+           OR (d.visibility IN ('community', 'members', 'full_members') AND c.id IS NOT NULL AND (
                 (d.visibility = 'community' AND c.visibility = 'public')
              OR (d.visibility = 'community' AND c.visibility = 'instance' AND $2 = 1)
-             OR EXISTS (SELECT 1 FROM community_people cp WHERE cp.community_id = c.id AND cp.person_id = $3 AND cp.left_at IS NULL)
-             OR EXISTS (SELECT 1 FROM community_roles cr WHERE cr.community_id = c.id AND cr.person_id = $3 AND cr.ends_at IS NULL AND cr.role <> 'funder'))))
+             OR (d.visibility <> 'full_members' AND (
+                  EXISTS (SELECT 1 FROM community_people cp WHERE cp.community_id = c.id AND cp.person_id = $3 AND cp.left_at IS NULL)
+               OR EXISTS (SELECT 1 FROM community_roles cr WHERE cr.community_id = c.id AND cr.person_id = $3 AND cr.ends_at IS NULL
+                          AND cr.role <> 'funder')))
+             OR (d.visibility = 'full_members' AND (
+                  EXISTS (SELECT 1 FROM community_roles cr WHERE cr.community_id = c.id AND cr.person_id = $3 AND cr.ends_at IS NULL
+                          AND cr.role NOT IN ('funder', 'guest'))
+               OR (EXISTS (SELECT 1 FROM community_people cp WHERE cp.community_id = c.id AND cp.person_id = $3 AND cp.left_at IS NULL)
+                   AND NOT EXISTS (SELECT 1 FROM community_roles cr WHERE cr.community_id = c.id AND cr.person_id = $3
+                                   AND cr.ends_at IS NULL AND cr.role <> 'funder')))))))
          {filters}"
     )
 }

@@ -86,6 +86,14 @@ impl Ctx {
     pub fn user_id(&self) -> Option<i64> {
         self.user.as_ref().map(|u| u.id)
     }
+    /// The reader as the library's visibility clause binds it.
+    pub fn viewer(&self) -> tejido_db::library::Viewer {
+        tejido_db::library::Viewer {
+            signed_in: self.signed_in(),
+            is_admin: self.is_admin(),
+            person_id: self.user.as_ref().and_then(|u| u.person_id),
+        }
+    }
     pub fn display_name(&self) -> String {
         self.user
             .as_ref()

@@ -15,9 +15,9 @@ use axum::{Form, Json, Router};
 use serde::Deserialize;
 use serde_json::{json, Value};
 use tejido_core::charter::{diff, render_markdown, CharterForm, CharterInput, Section, Segment};
-use tejido_core::communities::Role;
 use tejido_core::decisions::{DecisionForm, DecisionInput, Method};
 use tejido_core::page::{Page, PageReq};
+use tejido_core::visibility::Record;
 use tejido_core::FieldErrors;
 use tejido_db::charter::{self as store, ChainEntry, Charter, Version, Which};
 use tejido_db::communities::Community;
@@ -59,33 +59,16 @@ pub fn api_router() -> Router<AppState> {
 
 // ---- authorization ---------------------------------------------------------------------------------
 
-/// True when the viewer reads more than the adopted charter: admins, managers, and members
-/// whose roles are not only "guest".
-async fn reads_all(s: &AppState, c: &Ctx, l: &Loaded) -> AppResult<bool> {
-    if c.is_admin() || l.access.manage || l.roles.iter().any(|r| *r != Role::Guest) {
-        return Ok(true);
-    }
-    if !l.roles.is_empty() {
-        return Ok(false);
-    }
-    // A current member whose roles have all ended still reads as a member.
-    match c.user.as_ref().and_then(|u| u.person_id) {
-        Some(pid) => Ok(tejido_db::communities::standing(&s.db, l.community.id, pid)
-            .await?
-            .0),
-        None => Ok(false),
-    }
+/// True when the viewer reads more than the adopted charter (drafts, versions, the decision
+/// log): the rule for decisions in `tejido_core::visibility`.
+fn reads_all(l: &Loaded) -> bool {
+    l.may_read(Record::Decisions)
 }
 
 async fn load_reader(s: &AppState, c: &Ctx, slug: &str) -> AppResult<Loaded> {
     let l = load(s, c, slug).await?;
-    if reads_all(s, c, &l).await? {
-        Ok(l)
-    } else if c.signed_in() {
-        Err(AppError::Forbidden)
-    } else {
-        Err(AppError::Unauthorized)
-    }
+    l.require(c, Record::Decisions)?;
+    Ok(l)
 }
 
 fn method_options(c: &Ctx) -> Options {
@@ -266,7 +249,7 @@ async fn show(
     Query(q): Query<PageQuery>,
 ) -> AppResult<Response> {
     let l = load(&s, &c, &slug).await?;
-    let reader = reads_all(&s, &c, &l).await?;
+    let reader = reads_all(&l);
     let id = l.community.id;
     let current = store::load(&s.db, id, Which::Adopted).await?;
     let sections = current.as_ref().map(rendered).unwrap_or_default();

@@ -11,6 +11,7 @@ use axum::{Form, Router};
 use serde::Deserialize;
 use tejido_core::communities::{access, Access, CommunityForm, Role, Visibility, TIME_ZONES};
 use tejido_core::page::{Page, PageReq};
+use tejido_core::visibility::{may_read, Record, Standing};
 use tejido_core::FieldErrors;
 use tejido_db::communities::{
     self as store, Community, CommunitySummary, MemberOrganization, MemberPerson, MembershipEvent,
@@ -48,6 +49,25 @@ pub struct Loaded {
     pub roles: Vec<Role>,
     /// A current member of the community (by membership or by holding a role).
     pub member: bool,
+    /// Where the viewer stands (`tejido_core::visibility`): what decides which records they read.
+    pub standing: Standing,
+}
+
+impl Loaded {
+    /// The one rule for a kind of record of this community (`tejido_core::visibility::may_read`).
+    pub fn may_read(&self, record: Record) -> bool {
+        let vis = Visibility::parse(&self.community.visibility).unwrap_or(Visibility::Private);
+        may_read(record, self.standing, vis)
+    }
+
+    /// Refuses (401 anonymous, 403 signed in) unless the viewer may read this kind of record.
+    pub fn require(&self, c: &Ctx, record: Record) -> AppResult<()> {
+        if self.may_read(record) {
+            Ok(())
+        } else {
+            Err(refuse(c))
+        }
+    }
 }
 
 /// The refusal for someone who may not see a thing: 403 when signed in, 401 otherwise.
@@ -77,11 +97,13 @@ pub async fn load(s: &AppState, c: &Ctx, slug: &str) -> AppResult<Loaded> {
     if !a.view {
         return Err(refuse(c));
     }
+    let standing = Standing::of(c.signed_in(), c.is_admin(), member, &roles);
     Ok(Loaded {
         community,
         access: a,
         member: member || !roles.is_empty(),
         roles,
+        standing,
     })
 }
 

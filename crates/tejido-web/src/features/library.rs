@@ -29,7 +29,7 @@ use tejido_core::page::{Page, PageReq};
 use tejido_core::FieldErrors;
 use tejido_db::communities::Community;
 use tejido_db::library::{self as store, DerivedLesson, Filter, Resource, Version, Viewer};
-use tejido_db::search::{self, Audience, SearchDoc, Source};
+use tejido_db::search::{self, SearchDoc, Source};
 use tejido_db::uploads::{self as files, OwnerKind, Upload};
 
 use super::api::ApiJson;
@@ -65,11 +65,7 @@ pub fn api_router() -> Router<AppState> {
 // ---- who is asking ---------------------------------------------------------------------------
 
 fn viewer(c: &Ctx) -> Viewer {
-    Viewer {
-        signed_in: c.signed_in(),
-        is_admin: c.is_admin(),
-        person_id: c.user.as_ref().and_then(|u| u.person_id),
-    }
+    c.viewer()
 }
 
 fn refuse(c: &Ctx) -> AppError {
@@ -201,14 +197,6 @@ async fn check_refs(
     Ok(())
 }
 
-fn audience(v: Visibility) -> Audience {
-    match v {
-        Visibility::Public => Audience::Public,
-        Visibility::Instance => Audience::Instance,
-        Visibility::Community => Audience::Members,
-    }
-}
-
 async fn index_doc(tx: &mut tejido_db::Tx, id: i64, i: &ResourceInput) -> AppResult<()> {
     let url = format!("/library/{id}");
     let lang = i.language.as_str();
@@ -218,7 +206,7 @@ async fn index_doc(tx: &mut tejido_db::Tx, id: i64, i: &ResourceInput) -> AppRes
             source: Source::Resource,
             source_id: id,
             community_id: i.community_id,
-            audience: audience(i.visibility),
+            audience: i.visibility.audience(),
             kind: Some(i.kind.as_str()),
             themes: &i.themes,
             lang,

@@ -28,6 +28,7 @@ use tejido_core::minutes::{
     ReportBackInput,
 };
 use tejido_core::page::{Page, PageReq};
+use tejido_core::visibility::Record;
 use tejido_core::FieldErrors;
 use tejido_db::communities::Community;
 use tejido_db::decisions::{self as log, Decision};
@@ -106,16 +107,7 @@ async fn load_event(s: &AppState, c: &Ctx, slug: &str, id: i64) -> AppResult<Eve
         .ok_or(AppError::NotFound)?;
     let person = c.user.as_ref().and_then(|u| u.person_id);
     let write = c.is_admin() || l.access.manage || l.roles.contains(&Role::Rapporteur);
-    let read = write
-        || !l.roles.is_empty()
-        || match person {
-            Some(pid) => {
-                tejido_db::communities::standing(&s.db, l.community.id, pid)
-                    .await?
-                    .0
-            }
-            None => false,
-        };
+    let read = write || l.may_read(Record::Minutes);
     Ok(EventCtx {
         l,
         event,
@@ -152,21 +144,11 @@ async fn load_writer(s: &AppState, c: &Ctx, slug: &str, id: i64) -> AppResult<Ev
     }
 }
 
-/// Community-level readers (the action-items list).
+/// Community-level readers (the action-items list): the minutes rule.
 async fn load_community_reader(s: &AppState, c: &Ctx, slug: &str) -> AppResult<Loaded> {
     let l = load(s, c, slug).await?;
-    if c.is_admin() || l.access.manage || !l.roles.is_empty() {
-        return Ok(l);
-    }
-    if let Some(pid) = c.user.as_ref().and_then(|u| u.person_id) {
-        if tejido_db::communities::standing(&s.db, l.community.id, pid)
-            .await?
-            .0
-        {
-            return Ok(l);
-        }
-    }
-    Err(refuse(c))
+    l.require(c, Record::Minutes)?;
+    Ok(l)
 }
 
 fn today(m: &Community) -> String {

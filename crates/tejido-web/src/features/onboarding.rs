@@ -3,8 +3,11 @@
 //! on it is compiled from the community's data at request time — purpose, goals, the adopted
 //! charter, roles and the coming rotation turns, members, the last three events' minutes, the
 //! key resources leaders chose, open action items — so it is never edited by hand and never
-//! stale. Anyone who may view the community may read it (`communities::load`); only managers
-//! choose, order and remove key resources.
+//! stale. Anyone who may view the community may open it (`communities::load`), and each section
+//! is compiled only as far as the reader may read that kind of record on its own page
+//! (`tejido_core::visibility`): names of people for signed-in viewers, minutes and action items
+//! for members and guests, each key resource by the library's rule. Only managers choose, order
+//! and remove key resources.
 
 use askama::Template;
 use axum::extract::{Path, State};
@@ -19,6 +22,7 @@ use tejido_core::charter::{render_markdown, Section};
 use tejido_core::communities::Role;
 use tejido_core::page::{Page, PageReq};
 use tejido_core::rotation::{self as rule, Candidate, Mode, ROTATING};
+use tejido_core::visibility::Record;
 use tejido_db::communities::{
     self as communities, Community, MemberOrganization, MemberPerson, RoleHolder,
 };
@@ -105,6 +109,11 @@ pub struct MinutesView {
 }
 
 pub struct Pack {
+    /// The reader may see names of members and role holders (`Record::People`); when false the
+    /// roles, rotation and members sections are left empty and say why.
+    pub show_people: bool,
+    /// The reader may read minutes and action items (`Record::Minutes`).
+    pub show_minutes: bool,
     pub goals: Vec<GoalView>,
     pub charter: Option<CharterView>,
     pub roles: Vec<RoleHolder>,
@@ -124,6 +133,16 @@ impl Pack {
     }
     pub fn more_items(&self) -> bool {
         self.items.total > self.items.items.len() as i64
+    }
+}
+
+/// An empty first page, for a section the reader may not see.
+fn none<T>(per_page: u32) -> Page<T> {
+    Page {
+        items: vec![],
+        page: 1,
+        per_page,
+        total: 0,
     }
 }
 
@@ -218,7 +237,14 @@ async fn rotation(s: &AppState, m: &Community) -> AppResult<Vec<RotationView>> {
     Ok(out)
 }
 
-async fn compile(s: &AppState, c: &Ctx, m: &Community) -> AppResult<Pack> {
+/// Compiles the pack for this reader: each section only if the reader may read that kind of
+/// record on its own page (`tejido_core::visibility`), so the pack never shows more than the
+/// pages it summarizes.
+async fn compile(s: &AppState, c: &Ctx, l: &Loaded) -> AppResult<Pack> {
+    let m = &l.community;
+    let show_people = l.may_read(Record::People);
+    let show_minutes = l.may_read(Record::Minutes);
+
     let (goals, objectives) = tejido_db::governance::goals(&s.db, m.id).await?;
     let goals = goals
         .into_iter()
@@ -247,42 +273,54 @@ async fn compile(s: &AppState, c: &Ctx, m: &Community) -> AppResult<Pack> {
                 })
                 .collect(),
         });
-    // Roles with a responsibility, in the catalog's order; plain membership is the members list.
-    let mut roles: Vec<RoleHolder> = communities::current_roles(&s.db, m.id)
-        .await?
-        .into_iter()
-        .filter(|h| {
-            !matches!(
-                Role::parse(&h.role),
-                Some(Role::Member | Role::Guest) | None
-            )
-        })
-        .collect();
-    let order = |r: &str| Role::ALL.iter().position(|x| x.as_str() == r);
-    roles.sort_by_key(|h| order(&h.role));
-    let rotation = rotation(s, m).await?;
-    let members = PageReq::new(Some(1), Some(MEMBERS_SHOWN));
-    let orgs = communities::member_organizations(&s.db, m.id, members).await?;
-    let people = communities::member_people(&s.db, m.id, members).await?;
-    let minutes = store::recent_minutes(&s.db, m.id, RECENT_MINUTES)
-        .await?
-        .into_iter()
-        .map(|r| MinutesView {
-            event_id: r.event_id,
-            title: r.title,
-            starts_at: r.starts_at,
-            html: render_markdown(&r.summary),
-            summary: r.summary,
-        })
-        .collect();
-    let key = store::key_resources(&s.db, m.id, c.signed_in()).await?;
-    let items = tejido_db::minutes::open_items_for_community(
-        &s.db,
-        m.id,
-        PageReq::new(Some(1), Some(ITEMS_SHOWN)),
-    )
-    .await?;
+    let (roles, rotation, orgs, people) = if show_people {
+        // Roles with a responsibility, in the catalog's order; plain membership is the members list.
+        let mut roles: Vec<RoleHolder> = communities::current_roles(&s.db, m.id)
+            .await?
+            .into_iter()
+            .filter(|h| {
+                !matches!(
+                    Role::parse(&h.role),
+                    Some(Role::Member | Role::Guest) | None
+                )
+            })
+            .collect();
+        let order = |r: &str| Role::ALL.iter().position(|x| x.as_str() == r);
+        roles.sort_by_key(|h| order(&h.role));
+        let rotation = rotation(s, m).await?;
+        let members = PageReq::new(Some(1), Some(MEMBERS_SHOWN));
+        let orgs = communities::member_organizations(&s.db, m.id, members).await?;
+        let people = communities::member_people(&s.db, m.id, members).await?;
+        (roles, rotation, orgs, people)
+    } else {
+        (vec![], vec![], none(MEMBERS_SHOWN), none(MEMBERS_SHOWN))
+    };
+    let (minutes, items) = if show_minutes {
+        let minutes = store::recent_minutes(&s.db, m.id, RECENT_MINUTES)
+            .await?
+            .into_iter()
+            .map(|r| MinutesView {
+                event_id: r.event_id,
+                title: r.title,
+                starts_at: r.starts_at,
+                html: render_markdown(&r.summary),
+                summary: r.summary,
+            })
+            .collect();
+        let items = tejido_db::minutes::open_items_for_community(
+            &s.db,
+            m.id,
+            PageReq::new(Some(1), Some(ITEMS_SHOWN)),
+        )
+        .await?;
+        (minutes, items)
+    } else {
+        (vec![], none(ITEMS_SHOWN))
+    };
+    let key = store::key_resources(&s.db, m.id, c.viewer()).await?;
     Ok(Pack {
+        show_people,
+        show_minutes,
         goals,
         charter,
         roles,
@@ -341,7 +379,7 @@ async fn render_page(
     notice: Option<String>,
 ) -> AppResult<Response> {
     let manage = l.access.manage;
-    let p = compile(s, &c, &l.community).await?;
+    let p = compile(s, &c, &l).await?;
     let candidates = if manage {
         store::candidates(&s.db, l.community.id, CANDIDATES)
             .await?
@@ -380,7 +418,7 @@ async fn page(State(s): State<AppState>, c: Ctx, Path(slug): Path<String>) -> Ap
 
 async fn print(State(s): State<AppState>, c: Ctx, Path(slug): Path<String>) -> AppResult<Response> {
     let l = load(&s, &c, &slug).await?;
-    let p = compile(&s, &c, &l.community).await?;
+    let p = compile(&s, &c, &l).await?;
     Ok(html(&PrintPage {
         m: l.community,
         p,
@@ -511,8 +549,18 @@ async fn api_pack(
     Path(slug): Path<String>,
 ) -> AppResult<Json<Value>> {
     let l = load(&s, &c, &slug).await?;
+    let p = compile(&s, &c, &l).await?;
     let m = &l.community;
-    let p = compile(&s, &c, m).await?;
+    let withheld: Vec<&str> = [
+        (!p.show_people).then_some("roles"),
+        (!p.show_people).then_some("rotation"),
+        (!p.show_people).then_some("members"),
+        (!p.show_minutes).then_some("recent_minutes"),
+        (!p.show_minutes).then_some("open_action_items"),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
     Ok(Json(json!({
         "community": { "slug": m.slug, "name": m.name, "purpose": m.purpose, "mission": m.mission, "vision": m.vision, "phase": m.phase },
         "goals": p.goals.iter().map(|g| json!({ "goal": g.goal, "objectives": g.objectives })).collect::<Vec<_>>(),
@@ -536,6 +584,8 @@ async fn api_pack(
             "position": k.position, "url": format!("/library/{}", k.resource_id),
         })).collect::<Vec<_>>(),
         "open_action_items": { "total": p.items.total, "items": p.items.items },
+        // Sections left empty because the caller may not read them on their own pages.
+        "withheld": withheld,
     })))
 }
 
@@ -547,7 +597,7 @@ pub fn openapi_paths() -> serde_json::Map<String, serde_json::Value> {
     let v = json!({
         "/communities/{slug}/onboarding": { "parameters": [slug],
             "get": {
-                "summary": "The community's onboarding pack, compiled from its data: purpose, goals and objectives, the adopted charter (sanitized HTML), roles and the coming rotation turns, members (first 12 of each kind, with totals), the last three events' published minutes, the key resources leaders chose (only those the caller may see) and open action items. Anyone who may view the community.",
+                "summary": "The community's onboarding pack, compiled from its data: purpose, goals and objectives, the adopted charter (sanitized HTML), roles and the coming rotation turns, members (first 12 of each kind, with totals), the last three events' published minutes, the key resources leaders chose and open action items. Anyone who may view the community; each section only as far as the caller may read it on its own page (names of people need a signed-in caller, minutes and action items a member or guest, resources their own rule). `withheld` names the sections left empty for that reason.",
                 "responses": {
                     "200": { "description": "The pack", "content": { "application/json": { "schema": { "type": "object" } } } },
                     "401": err, "403": err, "404": err

@@ -15,6 +15,7 @@ mod discussions;
 mod events;
 mod funding;
 mod governance;
+mod leaks;
 mod library;
 mod minutes;
 mod network;

@@ -5,7 +5,7 @@
 //! `tejido demo` alone, the download answers "not found" until `serve --demo` runs once.
 
 use tejido_core::library::{Kind, ResourceInput, SourceKind, Visibility};
-use tejido_db::search::{Audience, SearchDoc, Source};
+use tejido_db::search::{SearchDoc, Source};
 use tejido_db::uploads::{NewUpload, OwnerKind};
 
 use super::Ids;
@@ -152,11 +152,7 @@ pub async fn load(tx: &mut tejido_db::Tx, ids: &Ids<'_>) -> anyhow::Result<()> {
                 source: Source::Resource,
                 source_id: id,
                 community_id: input.community_id,
-                audience: match d.visibility {
-                    Visibility::Public => Audience::Public,
-                    Visibility::Instance => Audience::Instance,
-                    Visibility::Community => Audience::Community,
-                },
+                audience: d.visibility.audience(),
                 kind: Some(d.kind.as_str()),
                 themes: &input.themes,
                 lang: "es",
