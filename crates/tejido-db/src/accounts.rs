@@ -68,6 +68,8 @@ pub async fn count_users(db: &Db) -> Result<i64> {
     .await)?)
 }
 
+/// Sets a new password and voids every reset link of the user still unused, so a link mailed
+/// before the change can no longer take the account over.
 pub async fn set_password(tx: &mut Tx, user_id: i64, hash: &str) -> Result<()> {
     on_tx!(tx, |c| sqlx::query(
         "UPDATE users SET password_hash = $1 WHERE id = $2"
@@ -77,6 +79,22 @@ pub async fn set_password(tx: &mut Tx, user_id: i64, hash: &str) -> Result<()> {
     .execute(c)
     .await
     .map(|r| r.rows_affected()))?;
+    void_reset_links(tx, user_id).await
+}
+
+/// Marks every unused password-reset link of a user as used.
+async fn void_reset_links(tx: &mut Tx, user_id: i64) -> Result<()> {
+    on_tx!(tx, |c| {
+        sqlx::query(
+        "UPDATE account_tokens SET used_at = $1 WHERE user_id = $2 AND purpose = $3 AND used_at IS NULL"
+    )
+    .bind(now())
+    .bind(user_id)
+    .bind(TokenPurpose::PasswordReset.as_str())
+    .execute(c)
+    .await
+    .map(|r| r.rows_affected())
+    })?;
     Ok(())
 }
 
@@ -136,11 +154,16 @@ pub async fn create_session(
     Ok(())
 }
 
-/// The live session with this raw id, with its user, if any.
+/// A session ends this many days after sign-in however active it is (activity slides only the
+/// shorter idle expiry): a stolen cookie does not live forever.
+pub const SESSION_MAX_DAYS: i64 = 30;
+
+/// The live session with this raw id, with its user, if any: unexpired, started less than
+/// [`SESSION_MAX_DAYS`] ago, of an enabled account.
 pub async fn session_user(db: &Db, raw_id: &str) -> Result<Option<(SessionRow, User)>> {
     let sql = format!(
         "SELECT s.user_id, s.csrf_token, s.expires_at, s.last_seen_at, {} FROM sessions s JOIN users u ON u.id = s.user_id
-         WHERE s.id_hash = $1 AND s.expires_at > $2 AND u.disabled_at IS NULL",
+         WHERE s.id_hash = $1 AND s.expires_at > $2 AND s.created_at > $3 AND u.disabled_at IS NULL",
         USER_COLS.split(", ").map(|c| format!("u.{c}")).collect::<Vec<_>>().join(", ")
     );
     let hash = sha256_hex(raw_id);
@@ -150,6 +173,7 @@ pub async fn session_user(db: &Db, raw_id: &str) -> Result<Option<(SessionRow, U
         let r = sqlx::query(&sql)
             .bind(&hash)
             .bind(t)
+            .bind(t - chrono::Duration::days(SESSION_MAX_DAYS))
             .fetch_optional(p)
             .await?;
         match r {
@@ -218,9 +242,10 @@ pub async fn delete_user_sessions(tx: &mut Tx, user_id: i64) -> Result<()> {
 pub async fn purge_expired(db: &Db) -> Result<u64> {
     let t = now();
     let a = on!(db, |p| sqlx::query(
-        "DELETE FROM sessions WHERE expires_at < $1"
+        "DELETE FROM sessions WHERE expires_at < $1 OR created_at < $2"
     )
     .bind(t)
+    .bind(t - chrono::Duration::days(SESSION_MAX_DAYS))
     .execute(p)
     .await
     .map(|r| r.rows_affected()))?;
@@ -232,33 +257,8 @@ pub async fn purge_expired(db: &Db) -> Result<u64> {
     .execute(p)
     .await
     .map(|r| r.rows_affected()))?;
+    crate::limits::purge(db, old).await?;
     Ok(a)
-}
-
-// ---- sign-in rate limiting -----------------------------------------------------------------
-
-pub async fn record_login_attempt(db: &Db, key: &str, success: bool) -> Result<()> {
-    on!(db, |p| sqlx::query(
-        "INSERT INTO login_attempts (key_hash, at, success) VALUES ($1, $2, $3)"
-    )
-    .bind(sha256_hex(key))
-    .bind(now())
-    .bind(success)
-    .execute(p)
-    .await
-    .map(|r| r.rows_affected()))?;
-    Ok(())
-}
-
-/// Failed attempts for `key` since `since`.
-pub async fn failed_logins_since(db: &Db, key: &str, since: DateTime<Utc>) -> Result<i64> {
-    Ok(on!(db, |p| sqlx::query_scalar(
-        "SELECT COUNT(*) FROM login_attempts WHERE key_hash = $1 AND at > $2 AND success = FALSE"
-    )
-    .bind(sha256_hex(key))
-    .bind(since)
-    .fetch_one(p)
-    .await)?)
 }
 
 // ---- single-use account tokens ---------------------------------------------------------------
@@ -299,7 +299,11 @@ pub struct NewToken<'a> {
     pub expires_at: DateTime<Utc>,
 }
 
+/// Stores a single-use token. A new password-reset link voids the user's older ones.
 pub async fn insert_token(tx: &mut Tx, t: &NewToken<'_>) -> Result<()> {
+    if let (TokenPurpose::PasswordReset, Some(uid)) = (t.purpose, t.user_id) {
+        void_reset_links(tx, uid).await?;
+    }
     on_tx!(tx, |c| {
         sqlx::query(
         "INSERT INTO account_tokens (token_hash, purpose, email, user_id, community_id, role, created_by, created_at, expires_at)

@@ -17,6 +17,7 @@ pub mod events;
 pub mod funding;
 pub mod governance;
 pub mod library;
+pub mod limits;
 pub mod migrate;
 pub mod minutes;
 pub mod network;

@@ -114,6 +114,19 @@ impl TestApp {
         }
     }
 
+    /// The same app (same database and data directory) believing `X-Forwarded-For` from these
+    /// proxies.
+    pub fn with_trusted_proxies(mut self, proxies: &[&str]) -> TestApp {
+        let mut config = self.state.config.clone();
+        config.trusted_proxies = proxies
+            .iter()
+            .map(|p| tejido_web::net::IpNet::parse(p).unwrap())
+            .collect();
+        self.state = AppState::new(self.db.clone(), config).unwrap();
+        self.router = tejido_web::router(self.state.clone());
+        self
+    }
+
     /// The same app (same database and data directory) with a smaller upload limit.
     pub fn with_upload_limit(mut self, bytes: usize) -> TestApp {
         let mut config = self.state.config.clone();
@@ -149,6 +162,7 @@ impl TestApp {
             router: self.router.clone(),
             cookies: Arc::new(Mutex::new(HashMap::new())),
             lang: None,
+            peer: None,
         }
     }
 
@@ -317,6 +331,8 @@ pub struct Client {
     router: Router,
     cookies: Arc<Mutex<HashMap<String, String>>>,
     pub lang: Option<String>,
+    /// The TCP peer the server sees (as `serve` passes it); none by default, as in-process.
+    pub peer: Option<std::net::SocketAddr>,
 }
 
 #[derive(Debug)]
@@ -385,12 +401,12 @@ impl Client {
         for (k, v) in extra {
             b = b.header(*k, *v);
         }
-        let resp = self
-            .router
-            .clone()
-            .oneshot(b.body(Body::from(body)).unwrap())
-            .await
-            .unwrap();
+        let mut req = b.body(Body::from(body)).unwrap();
+        if let Some(peer) = self.peer {
+            req.extensions_mut()
+                .insert(axum::extract::ConnectInfo(peer));
+        }
+        let resp = self.router.clone().oneshot(req).await.unwrap();
         let status = resp.status();
         let headers = resp.headers().clone();
         for sc in headers.get_all(header::SET_COOKIE) {

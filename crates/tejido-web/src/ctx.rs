@@ -39,8 +39,12 @@ pub struct Ctx {
     pub by_token: bool,
     /// Path and query of this request (for "back to" links and the language switch).
     pub path: String,
-    /// The peer address, when served over TCP (behind a proxy this is the proxy).
+    /// The client's address when served over TCP: the peer, or behind a trusted proxy the
+    /// address it forwarded (`net::client_address`).
     pub client_ip: Option<std::net::IpAddr>,
+    /// The request came straight from this machine: a loopback peer and no forwarding header
+    /// (a request relayed by a proxy on this machine is not local).
+    pub local: bool,
 }
 
 impl Ctx {
@@ -243,6 +247,8 @@ async fn run(state: AppState, req: Request, next: Next) -> Result<Response, AppE
         .map(|p| p.as_str().to_owned())
         .unwrap_or_else(|| "/".into());
     let is_api = parts.uri.path().starts_with("/api/");
+    // Personal API tokens sign in the JSON API and the metrics endpoint (an admin's token).
+    let takes_token = is_api || parts.uri.path() == "/metrics";
 
     // Who is asking.
     let mut user = None;
@@ -268,7 +274,7 @@ async fn run(state: AppState, req: Request, next: Next) -> Result<Response, AppE
             session = Some(raw.into());
         }
     }
-    if user.is_none() && is_api {
+    if user.is_none() && takes_token {
         if let Some(tok) = headers
             .get(header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
@@ -318,10 +324,21 @@ async fn run(state: AppState, req: Request, next: Next) -> Result<Response, AppE
             )
         });
 
-    let client_ip = parts
+    let peer = parts
         .extensions
         .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
         .map(|c| c.0.ip());
+    let forwarded: Vec<&str> = parts
+        .headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .collect();
+    let client_ip = crate::net::client_address(peer, &forwarded, &state.config.trusted_proxies);
+    let local = peer.is_some_and(|p| p.is_loopback())
+        && forwarded.is_empty()
+        && !parts.headers.contains_key("forwarded")
+        && !parts.headers.contains_key("x-real-ip");
     let ctx = Ctx {
         state: state.clone(),
         user,
@@ -331,6 +348,7 @@ async fn run(state: AppState, req: Request, next: Next) -> Result<Response, AppE
         by_token,
         path: path.clone(),
         client_ip,
+        local,
     };
     let json = wants_json(&path, &parts.headers);
     if bad_token {

@@ -11,6 +11,7 @@ pub mod i18n;
 pub mod jobs;
 pub mod mailer;
 pub mod metrics;
+pub mod net;
 pub mod views;
 
 use std::sync::Arc;
@@ -36,6 +37,8 @@ pub struct WebConfig {
     pub data_dir: std::path::PathBuf,
     /// Largest accepted uploaded file; a multipart request may carry a few of them.
     pub upload_max_bytes: usize,
+    /// Proxies whose `X-Forwarded-For` is believed (`net::client_address`); none by default.
+    pub trusted_proxies: Vec<net::IpNet>,
 }
 
 impl WebConfig {
@@ -48,6 +51,7 @@ impl WebConfig {
             body_limit: 2 * 1024 * 1024,
             data_dir: std::path::PathBuf::from("./tejido-data"),
             upload_max_bytes: 20 * 1024 * 1024,
+            trusted_proxies: Vec::new(),
         }
     }
 

@@ -43,16 +43,20 @@ pub fn redirect(to: &str) -> Response {
 /// Only same-site relative paths are followed after sign-in or a language switch.
 pub fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(n)
-            if n.starts_with('/')
-                && !n.starts_with("//")
-                && !n.starts_with("/\\")
-                && !n.contains(['\r', '\n']) =>
-        {
-            n.to_owned()
-        }
+        Some(n) if is_local_path(n) => n.to_owned(),
         _ => "/".to_owned(),
     }
+}
+
+/// A path on this site and nothing else. Browsers drop tabs and line breaks from URLs and read
+/// `\` as `/`, so `/\t/evil.example/` or `/\\evil.example` would leave the site: any control
+/// character, white space or backslash refuses the path outright.
+fn is_local_path(n: &str) -> bool {
+    n.starts_with('/')
+        && !n.starts_with("//")
+        && !n
+            .chars()
+            .any(|ch| ch.is_control() || ch.is_whitespace() || ch == '\\')
 }
 
 pub fn urlencode(s: &str) -> String {
@@ -153,12 +157,19 @@ mod tests {
     #[test]
     fn next_is_local_only() {
         assert_eq!(safe_next(Some("/c/red")), "/c/red");
+        assert_eq!(safe_next(Some("/search?q=a%20b")), "/search?q=a%20b");
         for bad in [
             "//evil.example",
             "https://evil.example",
             "/\\evil",
             "javascript:x",
             "",
+            "/\t/evil.example/",
+            "/\n/evil.example/",
+            "/\r\n/evil.example/",
+            "/ /evil.example/",
+            "/x\\..\\evil",
+            "/\u{0}/evil.example",
         ] {
             assert_eq!(safe_next(Some(bad)), "/", "{bad}");
         }

@@ -49,7 +49,7 @@ pub struct Setting<T> {
 }
 
 /// The settings Tejido reads, by their TOML key, environment variable and flag.
-pub const KEYS: [(&str, &str, &str); 12] = [
+pub const KEYS: [(&str, &str, &str); 13] = [
     ("database_url", "TEJIDO_DATABASE_URL", "--database-url"),
     ("bind", "TEJIDO_BIND", "--bind"),
     ("base_url", "TEJIDO_BASE_URL", "--base-url"),
@@ -62,6 +62,7 @@ pub const KEYS: [(&str, &str, &str); 12] = [
     ("log", "TEJIDO_LOG", ""),
     ("data_dir", "TEJIDO_DATA_DIR", "--data-dir"),
     ("upload_max_bytes", "TEJIDO_UPLOAD_MAX_BYTES", ""),
+    ("trusted_proxies", "TEJIDO_TRUSTED_PROXIES", ""),
 ];
 
 /// Default largest uploaded file: 20 MB.
@@ -80,6 +81,8 @@ pub struct Config {
     pub data_dir: Setting<String>,
     /// Largest accepted uploaded file, in bytes.
     pub upload_max_bytes: Setting<usize>,
+    /// Proxies whose `X-Forwarded-For` names the client (addresses or CIDR blocks).
+    pub trusted_proxies: Setting<Vec<tejido_web::net::IpNet>>,
 }
 
 #[derive(Debug)]
@@ -279,7 +282,26 @@ pub fn load(flags: &Flags, env: &dyn Fn(&str) -> Option<String>) -> Result<Confi
             ))
         }
     };
+    let proxies_s = get_or("trusted_proxies", "");
+    let mut proxies = Vec::new();
+    for part in proxies_s.value.split(',').filter(|p| !p.trim().is_empty()) {
+        match tejido_web::net::IpNet::parse(part) {
+            Some(n) => proxies.push(n),
+            None => {
+                return err(format!(
+                    "trusted_proxies ({}): '{}' is not an address or CIDR block like 127.0.0.1 or 10.0.0.0/8",
+                    proxies_s.source,
+                    part.trim()
+                ))
+            }
+        }
+    }
+    let trusted_proxies = Setting {
+        value: proxies,
+        source: proxies_s.source,
+    };
     Ok(Config {
+        trusted_proxies,
         database_url,
         bind,
         base_url,
@@ -364,6 +386,21 @@ impl Config {
         s.push_str(&format!(
             "upload_max_bytes = {}  ({})\n",
             self.upload_max_bytes.value, self.upload_max_bytes.source
+        ));
+        let proxies: Vec<String> = self
+            .trusted_proxies
+            .value
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        s.push_str(&format!(
+            "trusted_proxies = {}  ({})\n",
+            if proxies.is_empty() {
+                "(none: the peer address is the client)".to_owned()
+            } else {
+                proxies.join(", ")
+            },
+            self.trusted_proxies.source
         ));
         s
     }
@@ -457,6 +494,29 @@ mod tests {
         .unwrap_err()
         .to_string();
         assert!(e.contains("--base-url"), "{e}");
+    }
+
+    #[test]
+    fn trusted_proxies_setting() {
+        let c = load(
+            &Flags::default(),
+            &env_of(&[("TEJIDO_TRUSTED_PROXIES", "127.0.0.1, 10.0.0.0/8")]),
+        )
+        .unwrap();
+        assert_eq!(c.trusted_proxies.value.len(), 2);
+        assert!(c.describe().contains("10.0.0.0/8"));
+        let none = load(&Flags::default(), &env_of(&[])).unwrap();
+        assert!(none.trusted_proxies.value.is_empty());
+        let e = load(
+            &Flags::default(),
+            &env_of(&[("TEJIDO_TRUSTED_PROXIES", "127.0.0.1, proxy.local")]),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            e.contains("TEJIDO_TRUSTED_PROXIES") && e.contains("proxy.local"),
+            "{e}"
+        );
     }
 
     #[test]

@@ -12,3 +12,12 @@ UPDATE search_docs SET visibility = CASE
     ELSE 'members'
   END
 WHERE source IN ('decision', 'minutes') OR (source = 'resource' AND visibility = 'community');
+
+-- Rate limits (sign-in, password reset): one counter per key in a fixed window, charged by one
+-- atomic upsert before the guarded work, so parallel requests never get past the limit.
+CREATE TABLE rate_limits (
+    key_hash TEXT PRIMARY KEY,
+    window_start TIMESTAMPTZ NOT NULL,
+    hits BIGINT NOT NULL
+);
+CREATE INDEX rate_limits_window ON rate_limits (window_start);

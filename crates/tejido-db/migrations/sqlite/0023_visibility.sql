@@ -58,3 +58,12 @@ CREATE TRIGGER search_docs_au AFTER UPDATE ON search_docs BEGIN
     INSERT INTO search_fts (rowid, title, body, themes) VALUES (new.id, new.title, new.body, new.themes);
 END;
 INSERT INTO search_fts (search_fts) VALUES ('rebuild');
+
+-- Rate limits (sign-in, password reset): one counter per key in a fixed window, charged by one
+-- atomic upsert before the guarded work, so parallel requests never get past the limit.
+CREATE TABLE rate_limits (
+    key_hash TEXT PRIMARY KEY,
+    window_start TEXT NOT NULL,
+    hits BIGINT NOT NULL
+);
+CREATE INDEX rate_limits_window ON rate_limits (window_start);

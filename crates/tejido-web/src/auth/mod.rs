@@ -11,10 +11,58 @@ use axum::response::Response;
 use crate::ctx::{random_token, session_cookie_name, set_cookie, SESSION_DAYS};
 use crate::{AppError, AppState};
 
-/// Failed sign-ins allowed per address (and per client) in [`WINDOW_MINUTES`].
+/// Sign-in attempts allowed in [`WINDOW_MINUTES`]: per account from one client address (the
+/// guesses an attacker gets), per account from everywhere (a slower, distributed attack, set high
+/// so that someone guessing from elsewhere does not lock the real user out), and per client
+/// address over all accounts (a proxy without `trusted_proxies` may front many people).
 pub const MAX_FAILURES: i64 = 5;
+pub const MAX_FAILURES_PER_ACCOUNT: i64 = 50;
 pub const MAX_FAILURES_PER_CLIENT: i64 = 100;
 pub const WINDOW_MINUTES: i64 = 15;
+
+/// The rate-limit keys of one sign-in and their limits.
+pub fn sign_in_keys(email: &str, client: Option<std::net::IpAddr>) -> [(String, i64); 3] {
+    let ip = client.map(|i| i.to_string()).unwrap_or_default();
+    [
+        (format!("sign-in:{email}|{ip}"), MAX_FAILURES),
+        (format!("sign-in:{email}"), MAX_FAILURES_PER_ACCOUNT),
+        (format!("sign-in-ip:{ip}"), MAX_FAILURES_PER_CLIENT),
+    ]
+}
+
+/// Charges one attempt to every key (each charge is one atomic upsert, `tejido_db::limits`) and
+/// admits the attempt only if every key is within its limit: parallel guesses are counted before
+/// any is evaluated, so no more than the limit are ever evaluated.
+pub async fn admit(db: &tejido_db::Db, keys: &[(String, i64)]) -> Result<bool, AppError> {
+    admit_in(db, keys, chrono::Duration::minutes(WINDOW_MINUTES)).await
+}
+
+/// Password-reset links sent per hour to one address or account, and asked for per client.
+pub const RESET_PER_HOUR: i64 = 3;
+pub const RESET_PER_CLIENT_HOUR: i64 = 20;
+
+/// [`admit`] with another window.
+pub async fn admit_in(
+    db: &tejido_db::Db,
+    keys: &[(String, i64)],
+    window: chrono::Duration,
+) -> Result<bool, AppError> {
+    let mut ok = true;
+    for (key, limit) in keys {
+        if tejido_db::limits::hit(db, key, window).await? > *limit {
+            ok = false;
+        }
+    }
+    Ok(ok)
+}
+
+/// Gives the charges back after a right password: signing in often never locks anyone out.
+pub async fn refund(db: &tejido_db::Db, keys: &[(String, i64)]) -> Result<(), AppError> {
+    for (key, _) in keys {
+        tejido_db::limits::refund(db, key).await?;
+    }
+    Ok(())
+}
 
 pub fn hash_password_blocking(password: &str) -> anyhow::Result<String> {
     let salt = SaltString::generate(&mut OsRng);

@@ -79,16 +79,10 @@ async fn login(State(s): State<AppState>, c: Ctx, Form(f): Form<LoginForm>) -> A
     let email = Email::parse(&f.email)
         .map(|e| e.0)
         .unwrap_or_else(|| f.email.trim().to_lowercase());
-    let since = tejido_db::now() - chrono::Duration::minutes(auth::WINDOW_MINUTES);
-    // Per address, and per client address with a higher bar (a proxy may front many people).
-    let client_key = format!(
-        "ip:{}",
-        c.client_ip.map(|i| i.to_string()).unwrap_or_default()
-    );
-    if tejido_db::accounts::failed_logins_since(&s.db, &email, since).await? >= auth::MAX_FAILURES
-        || tejido_db::accounts::failed_logins_since(&s.db, &client_key, since).await?
-            >= auth::MAX_FAILURES_PER_CLIENT
-    {
+    // Charged before the password is checked, each in one atomic statement (auth::admit).
+    let keys = auth::sign_in_keys(&email, c.client_ip);
+    if !auth::admit(&s.db, &keys).await? {
+        tejido_db::audit::record_now(&s.db, None, "sign-in-limited", Some(&email), None).await?;
         let page = LoginPage {
             c,
             email: f.email,
@@ -97,6 +91,10 @@ async fn login(State(s): State<AppState>, c: Ctx, Form(f): Form<LoginForm>) -> A
         };
         let mut r = html(&page);
         *r.status_mut() = axum::http::StatusCode::TOO_MANY_REQUESTS;
+        r.headers_mut().insert(
+            header::RETRY_AFTER,
+            axum::http::HeaderValue::from(auth::WINDOW_MINUTES * 60),
+        );
         return Ok(r);
     }
     let user = store::user_by_email(&s.db, &email)
@@ -108,8 +106,6 @@ async fn login(State(s): State<AppState>, c: Ctx, Form(f): Form<LoginForm>) -> A
     )
     .await?;
     let Some(user) = user.filter(|_| ok) else {
-        store::record_login_attempt(&s.db, &email, false).await?;
-        store::record_login_attempt(&s.db, &client_key, false).await?;
         tejido_db::audit::record_now(&s.db, None, "sign-in-failed", Some(&email), None).await?;
         return Ok(html_invalid(&LoginPage {
             c,
@@ -122,7 +118,7 @@ async fn login(State(s): State<AppState>, c: Ctx, Form(f): Form<LoginForm>) -> A
     let cookie = auth::start_session(&s, &mut tx, user.id).await?;
     tejido_db::audit::record(&mut tx, Some(user.id), "sign-in", Some(&user.email), None).await?;
     tx.commit().await?;
-    store::record_login_attempt(&s.db, &email, true).await?;
+    auth::refund(&s.db, &keys).await?;
     // The old session, if any, ends: a new id at every sign-in.
     if let Some(old) = &c.session {
         store::delete_session(&s.db, old).await?;
@@ -210,11 +206,35 @@ async fn forgot(
             errors: FieldErrors::single("email", "error-email"),
         }));
     };
-    // The same answer whether or not the account exists, so the form does not reveal who has one.
-    if let Some(user) = store::user_by_email(&s.db, &email.0)
-        .await?
-        .filter(|u| u.disabled_at.is_none())
-    {
+    // The same answer whether or not the account exists, so the form does not reveal who has one,
+    // and whether or not a limit was reached: a few links an hour per address typed, per account
+    // and per client address (auth::RESET_PER_HOUR), so nobody can flood an inbox from here.
+    let ip = c.client_ip.map(|i| i.to_string()).unwrap_or_default();
+    let keys = [
+        (format!("reset:{}", email.0), auth::RESET_PER_HOUR),
+        (format!("reset-ip:{ip}"), auth::RESET_PER_CLIENT_HOUR),
+    ];
+    let within = auth::admit_in(&s.db, &keys, chrono::Duration::hours(1)).await?;
+    let user = match within {
+        true => store::user_by_email(&s.db, &email.0)
+            .await?
+            .filter(|u| u.disabled_at.is_none()),
+        false => None,
+    };
+    let user = match user {
+        Some(u)
+            if auth::admit_in(
+                &s.db,
+                &[(format!("reset-user:{}", u.id), auth::RESET_PER_HOUR)],
+                chrono::Duration::hours(1),
+            )
+            .await? =>
+        {
+            Some(u)
+        }
+        _ => None,
+    };
+    if let Some(user) = user {
         let raw = random_token();
         let mut tx = s.db.begin().await?;
         store::insert_token(

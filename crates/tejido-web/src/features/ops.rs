@@ -6,7 +6,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 
-use crate::{AppError, AppState};
+use crate::{AppError, AppState, Ctx};
 
 const STYLE: &str = include_str!("../../static/style.css");
 
@@ -25,7 +25,30 @@ async fn healthz(State(s): State<AppState>) -> Response {
     }
 }
 
-async fn metrics(State(s): State<AppState>) -> Result<Response, AppError> {
+/// Prometheus text. Per-route counts say when people sign in and answer polls, so it answers a
+/// client on this machine that came directly (no forwarding header), or an instance admin's
+/// personal API token (`Authorization: Bearer tjd_…`); anyone else gets 401/403.
+async fn metrics(State(s): State<AppState>, c: Ctx) -> Result<Response, AppError> {
+    if !(c.local || c.is_admin()) {
+        // The API's JSON error, not the sign-in redirect pages get: the client is a scraper.
+        let (status, id) = if c.signed_in() {
+            (StatusCode::FORBIDDEN, "error-forbidden")
+        } else {
+            (StatusCode::UNAUTHORIZED, "error-unauthorized")
+        };
+        return Ok((
+            status,
+            [
+                (header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer")),
+                (
+                    header::CONTENT_TYPE,
+                    HeaderValue::from_static("application/json"),
+                ),
+            ],
+            serde_json::json!({ "error": id, "message": c.t(id) }).to_string(),
+        )
+            .into_response());
+    }
     let backlog = tejido_db::outbox::backlog(&s.db).await?;
     Ok((
         [(

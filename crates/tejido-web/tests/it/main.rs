@@ -8,6 +8,7 @@
 mod accounts;
 mod agenda;
 mod api;
+mod attacks;
 mod charter;
 mod communities;
 mod directory;

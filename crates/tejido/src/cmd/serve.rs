@@ -54,6 +54,7 @@ pub async fn run(mut cfg: Config, args: ServeArgs) -> anyhow::Result<()> {
     let mut web = WebConfig::new(&cfg.base_url.value, secret.into_bytes());
     web.data_dir = data_dir;
     web.upload_max_bytes = cfg.upload_max_bytes.value;
+    web.trusted_proxies = cfg.trusted_proxies.value.clone();
     let state = AppState::new(db.clone(), web)?;
     if args.demo {
         // The demo's attachments: their rows were loaded with the data, their bytes go here.

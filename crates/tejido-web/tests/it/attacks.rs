@@ -1,0 +1,309 @@
+//! The attack findings, each reproduced first: sign-in guesses raced in parallel, one address
+//! locking the real user out, reset links that outlive newer ones, reset mail floods, an open
+//! redirect through `next`, sessions that never end, and `/metrics` open to anyone.
+
+use super::*;
+
+fn peer(ip: &str) -> Option<std::net::SocketAddr> {
+    Some(std::net::SocketAddr::new(ip.parse().unwrap(), 40000))
+}
+
+async fn guess(c: &Client, email: &str, password: &str, xff: Option<&str>) -> u16 {
+    let csrf = c.csrf().await;
+    let body = format!(
+        "_csrf={}&email={}&password={}&next=%2F",
+        urlencode(&csrf),
+        urlencode(email),
+        urlencode(password)
+    );
+    let mut extra = vec![];
+    if let Some(x) = xff {
+        extra.push(("x-forwarded-for", x));
+    }
+    c.request(
+        Method::POST,
+        "/login",
+        Some("application/x-www-form-urlencoded"),
+        body.into_bytes(),
+        &extra,
+    )
+    .await
+    .status
+    .as_u16()
+}
+
+both_backends!(
+    parallel_guesses_never_pass_the_limit,
+    |app: TestApp| async move {
+        app.user("paralelo@example.org", false).await;
+        let c = app.client();
+        c.csrf().await;
+        let tasks: Vec<_> = (0..40)
+            .map(|i| {
+                let c = c.clone();
+                tokio::spawn(async move {
+                    guess(&c, "paralelo@example.org", &format!("equivocada {i}"), None).await
+                })
+            })
+            .collect();
+        let mut evaluated = 0;
+        let mut limited = 0;
+        for t in tasks {
+            match t.await.unwrap() {
+                422 => evaluated += 1,
+                429 => limited += 1,
+                s => panic!("unexpected status {s}"),
+            }
+        }
+        assert_eq!(
+            evaluated,
+            tejido_web::auth::MAX_FAILURES,
+            "{limited} limited"
+        );
+        assert_eq!(limited, 40 - tejido_web::auth::MAX_FAILURES);
+    }
+);
+
+both_backends!(
+    a_guesser_elsewhere_does_not_lock_the_user_out,
+    |app: TestApp| async move {
+        let app = app.with_trusted_proxies(&["127.0.0.1"]);
+        app.user("dueña@example.org", false).await;
+        // The attacker, behind the proxy, guesses until refused.
+        let mut attacker = app.client();
+        attacker.peer = peer("127.0.0.1");
+        for _ in 0..tejido_web::auth::MAX_FAILURES {
+            assert_eq!(
+                guess(
+                    &attacker,
+                    "dueña@example.org",
+                    "equivocada",
+                    Some("198.51.100.1")
+                )
+                .await,
+                422
+            );
+        }
+        assert_eq!(
+            guess(
+                &attacker,
+                "dueña@example.org",
+                PASSWORD,
+                Some("198.51.100.1")
+            )
+            .await,
+            429
+        );
+        // The owner, behind the same proxy from another address, still signs in.
+        let mut owner = app.client();
+        owner.peer = peer("127.0.0.1");
+        assert_eq!(
+            guess(&owner, "dueña@example.org", PASSWORD, Some("203.0.113.5")).await,
+            303
+        );
+        // A client that is not a trusted proxy cannot pick a fresh address with the header.
+        let mut direct = app.client();
+        direct.peer = peer("192.0.2.7");
+        for i in 0..tejido_web::auth::MAX_FAILURES {
+            let fake = format!("10.0.0.{i}");
+            assert_eq!(
+                guess(&direct, "dueña@example.org", "equivocada", Some(&fake)).await,
+                422
+            );
+        }
+        assert_eq!(
+            guess(&direct, "dueña@example.org", "equivocada", Some("10.9.9.9")).await,
+            429
+        );
+    }
+);
+
+fn link_in(body: &str) -> String {
+    let i = body.find("/password/reset/").expect("a reset link");
+    body[i..]
+        .chars()
+        .take_while(|ch| ch.is_ascii_alphanumeric() || matches!(ch, '/' | '-' | '_'))
+        .collect()
+}
+
+both_backends!(
+    a_newer_reset_link_voids_older_ones,
+    |app: TestApp| async move {
+        app.user("rosa@example.org", false).await;
+        let c = app.client();
+        assert_status(
+            &c.post_form("/password/forgot", &[("email", "rosa@example.org")])
+                .await,
+            200,
+        );
+        let first = link_in(&app.last_mail("rosa@example.org").await.unwrap().body_text);
+        assert_status(
+            &c.post_form("/password/forgot", &[("email", "rosa@example.org")])
+                .await,
+            200,
+        );
+        let second = link_in(&app.last_mail("rosa@example.org").await.unwrap().body_text);
+        assert_ne!(first, second);
+        // The older link died when the newer one was sent.
+        assert_status(&c.get(&first).await, 404);
+        assert_status(&c.get(&second).await, 200);
+        // A third link, then the second is used: every other link dies with the password change.
+        assert_status(
+            &c.post_form("/password/forgot", &[("email", "rosa@example.org")])
+                .await,
+            200,
+        );
+        let third = link_in(&app.last_mail("rosa@example.org").await.unwrap().body_text);
+        assert_status(&c.get(&second).await, 404);
+        let pw = "una contraseña nueva y larga";
+        assert_redirect(
+            &c.post_form(&third, &[("password", pw), ("confirm", pw)])
+                .await,
+            "/login?reset=1",
+        );
+        assert_eq!(
+            app.count("account_tokens WHERE purpose = 'password-reset' AND used_at IS NULL")
+                .await,
+            0
+        );
+    }
+);
+
+both_backends!(
+    reset_requests_are_limited_quietly,
+    |app: TestApp| async move {
+        app.user("flor@example.org", false).await;
+        let c = app.client();
+        let mut answers = Vec::new();
+        for _ in 0..8 {
+            let r = c
+                .post_form("/password/forgot", &[("email", "flor@example.org")])
+                .await;
+            assert_status(&r, 200);
+            answers.push(r.body.contains("Si hay una cuenta con ese correo"));
+        }
+        // The same neutral answer every time, but only the first few send a mail.
+        assert!(answers.iter().all(|a| *a), "{answers:?}");
+        assert_eq!(
+            app.count("outbox WHERE to_addr = 'flor@example.org'").await,
+            tejido_web::auth::RESET_PER_HOUR
+        );
+        // The limit is per address: someone else still gets their link.
+        app.user("lila@example.org", false).await;
+        assert_status(
+            &c.post_form("/password/forgot", &[("email", "lila@example.org")])
+                .await,
+            200,
+        );
+        assert!(app.last_mail("lila@example.org").await.is_some());
+    }
+);
+
+both_backends!(next_never_leaves_the_site, |app: TestApp| async move {
+    app.user("tab@example.org", false).await;
+    for next in [
+        "/\t/evil.example/",
+        "/%09/evil.example/",
+        "//evil.example/",
+        "/\\evil.example",
+        "https://evil.example/",
+    ] {
+        let r = app
+            .client()
+            .post_form(
+                "/login",
+                &[
+                    ("email", "tab@example.org"),
+                    ("password", PASSWORD),
+                    ("next", next),
+                ],
+            )
+            .await;
+        assert_status(&r, 303);
+        let to = r.location().unwrap_or("");
+        assert!(to == "/" || to == "/%09/evil.example/", "{next:?} → {to}");
+        assert!(
+            !to.contains('\t') && !to.starts_with("//"),
+            "{next:?} → {to}"
+        );
+    }
+});
+
+both_backends!(sessions_end_after_thirty_days, |app: TestApp| async move {
+    let (c, uid, _) = app.signed_in("larga@example.org", false).await;
+    assert_status(&c.get("/account").await, 200);
+    let old = tejido_db::now()
+        - chrono::Duration::days(tejido_db::accounts::SESSION_MAX_DAYS)
+        - chrono::Duration::minutes(1);
+    let sql = "UPDATE sessions SET created_at = $1 WHERE user_id = $2";
+    match &app.db {
+        Db::Sqlite(p) => {
+            sqlx::query(sql)
+                .bind(old)
+                .bind(uid)
+                .execute(p)
+                .await
+                .unwrap();
+        }
+        Db::Postgres(p) => {
+            sqlx::query(sql)
+                .bind(old)
+                .bind(uid)
+                .execute(p)
+                .await
+                .unwrap();
+        }
+    }
+    // However recently it was used, the session has reached its absolute lifetime.
+    assert_to_login(&c.get("/account").await);
+});
+
+both_backends!(
+    metrics_only_for_this_machine_or_an_admin,
+    |app: TestApp| async move {
+        let app = app.with_trusted_proxies(&["127.0.0.1"]);
+        let anon = app.client();
+        assert_status(&anon.get("/metrics").await, 401);
+        let mut local = app.client();
+        local.peer = peer("127.0.0.1");
+        assert_status(&local.get("/metrics").await, 200);
+        // Relayed by the proxy on this machine: not local any more.
+        let r = local
+            .request(
+                Method::GET,
+                "/metrics",
+                None,
+                vec![],
+                &[("x-forwarded-for", "203.0.113.8")],
+            )
+            .await;
+        assert_status(&r, 401);
+        let mut remote = app.client();
+        remote.peer = peer("203.0.113.8");
+        assert_status(&remote.get("/metrics").await, 401);
+        // A member's session or token is not enough; an admin's token is.
+        let (member, _, _) = app.signed_in("metrica@example.org", false).await;
+        assert_status(&member.get("/metrics").await, 403);
+        let (admin, _, _) = app.signed_in("metrica-admin@example.org", true).await;
+        let r = admin
+            .post_form("/account/tokens", &[("name", "prometheus")])
+            .await;
+        let i = r.body.find("tjd_").expect("a token");
+        let token: String = r.body[i..]
+            .chars()
+            .take_while(|ch| ch.is_ascii_alphanumeric() || *ch == '_')
+            .collect();
+        let bearer = format!("Bearer {token}");
+        let r = remote
+            .request(
+                Method::GET,
+                "/metrics",
+                None,
+                vec![],
+                &[("authorization", bearer.as_str())],
+            )
+            .await;
+        assert_status(&r, 200);
+        assert!(r.body.contains("tejido_http_requests_total"), "{}", r.body);
+    }
+);
