@@ -160,7 +160,7 @@ mod tests {
 
     #[test]
     fn no_record_is_more_open_than_the_community() {
-        for vis in Visibility::ALL {
+        for &vis in Visibility::ALL {
             for s in ALL {
                 for r in [
                     Record::Profile,
