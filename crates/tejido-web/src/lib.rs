@@ -36,6 +36,13 @@ pub struct WebConfig {
     pub data_dir: std::path::PathBuf,
     /// Largest accepted uploaded file; a multipart request may carry a few of them.
     pub upload_max_bytes: usize,
+    /// Bytes of uploads a community may hold (its library resources, minutes and outcomes'
+    /// evidence together); library resources outside any community share one more such quota.
+    pub upload_quota_bytes: u64,
+    /// Requests receiving files at the same time; the rest wait `upload_wait`, then get 503.
+    pub upload_concurrency: usize,
+    /// How long an upload waits for a free slot before it is answered 503.
+    pub upload_wait: std::time::Duration,
 }
 
 impl WebConfig {
@@ -48,6 +55,9 @@ impl WebConfig {
             body_limit: 2 * 1024 * 1024,
             data_dir: std::path::PathBuf::from("./tejido-data"),
             upload_max_bytes: 20 * 1024 * 1024,
+            upload_quota_bytes: 2 * 1024 * 1024 * 1024,
+            upload_concurrency: 4,
+            upload_wait: std::time::Duration::from_secs(2),
         }
     }
 
@@ -88,6 +98,8 @@ pub struct AppInner {
     pub config: WebConfig,
     pub i18n: i18n::I18n,
     pub metrics: metrics::Metrics,
+    /// One permit per request receiving files (`WebConfig::upload_concurrency`).
+    pub upload_slots: Arc<tokio::sync::Semaphore>,
 }
 
 #[derive(Clone)]
@@ -102,7 +114,9 @@ impl std::ops::Deref for AppState {
 
 impl AppState {
     pub fn new(db: Db, config: WebConfig) -> anyhow::Result<Self> {
+        let slots = config.upload_concurrency.max(1);
         Ok(AppState(Arc::new(AppInner {
+            upload_slots: Arc::new(tokio::sync::Semaphore::new(slots)),
             db,
             config,
             i18n: i18n::I18n::new()?,
