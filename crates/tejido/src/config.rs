@@ -49,7 +49,7 @@ pub struct Setting<T> {
 }
 
 /// The settings Tejido reads, by their TOML key, environment variable and flag.
-pub const KEYS: [(&str, &str, &str); 12] = [
+pub const KEYS: [(&str, &str, &str); 14] = [
     ("database_url", "TEJIDO_DATABASE_URL", "--database-url"),
     ("bind", "TEJIDO_BIND", "--bind"),
     ("base_url", "TEJIDO_BASE_URL", "--base-url"),
@@ -62,10 +62,16 @@ pub const KEYS: [(&str, &str, &str); 12] = [
     ("log", "TEJIDO_LOG", ""),
     ("data_dir", "TEJIDO_DATA_DIR", "--data-dir"),
     ("upload_max_bytes", "TEJIDO_UPLOAD_MAX_BYTES", ""),
+    ("upload_quota_bytes", "TEJIDO_UPLOAD_QUOTA_BYTES", ""),
+    ("upload_concurrency", "TEJIDO_UPLOAD_CONCURRENCY", ""),
 ];
 
 /// Default largest uploaded file: 20 MB.
 pub const DEFAULT_UPLOAD_MAX_BYTES: usize = 20 * 1024 * 1024;
+/// Default upload quota of a community (and of the library outside communities): 2 GB.
+pub const DEFAULT_UPLOAD_QUOTA_BYTES: usize = 2 * 1024 * 1024 * 1024;
+/// Default number of requests receiving files at once.
+pub const DEFAULT_UPLOAD_CONCURRENCY: usize = 4;
 
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -80,6 +86,10 @@ pub struct Config {
     pub data_dir: Setting<String>,
     /// Largest accepted uploaded file, in bytes.
     pub upload_max_bytes: Setting<usize>,
+    /// Bytes of uploads a community (or the library outside communities) may hold.
+    pub upload_quota_bytes: Setting<usize>,
+    /// Requests receiving files at the same time (the rest get 503 after a short wait).
+    pub upload_concurrency: Setting<usize>,
 }
 
 #[derive(Debug)]
@@ -279,6 +289,38 @@ pub fn load(flags: &Flags, env: &dyn Fn(&str) -> Option<String>) -> Result<Confi
             ))
         }
     };
+    let quota_s = get_or(
+        "upload_quota_bytes",
+        &DEFAULT_UPLOAD_QUOTA_BYTES.to_string(),
+    );
+    let upload_quota_bytes = match parse_size(&quota_s.value) {
+        Some(n) if n >= upload_max_bytes.value => Setting {
+            value: n,
+            source: quota_s.source,
+        },
+        _ => {
+            return err(format!(
+                "upload_quota_bytes ({}): '{}' is not a size of at least upload_max_bytes ({} bytes), like 2GB",
+                quota_s.source, quota_s.value, upload_max_bytes.value
+            ))
+        }
+    };
+    let conc_s = get_or(
+        "upload_concurrency",
+        &DEFAULT_UPLOAD_CONCURRENCY.to_string(),
+    );
+    let upload_concurrency = match conc_s.value.trim().parse::<usize>() {
+        Ok(n) if (1..=1024).contains(&n) => Setting {
+            value: n,
+            source: conc_s.source,
+        },
+        _ => {
+            return err(format!(
+                "upload_concurrency ({}): '{}' is not a number from 1 to 1024",
+                conc_s.source, conc_s.value
+            ))
+        }
+    };
     Ok(Config {
         database_url,
         bind,
@@ -289,6 +331,8 @@ pub fn load(flags: &Flags, env: &dyn Fn(&str) -> Option<String>) -> Result<Confi
         log,
         data_dir,
         upload_max_bytes,
+        upload_quota_bytes,
+        upload_concurrency,
     })
 }
 
@@ -364,6 +408,14 @@ impl Config {
         s.push_str(&format!(
             "upload_max_bytes = {}  ({})\n",
             self.upload_max_bytes.value, self.upload_max_bytes.source
+        ));
+        s.push_str(&format!(
+            "upload_quota_bytes = {}  ({})\n",
+            self.upload_quota_bytes.value, self.upload_quota_bytes.source
+        ));
+        s.push_str(&format!(
+            "upload_concurrency = {}  ({})\n",
+            self.upload_concurrency.value, self.upload_concurrency.source
         ));
         s
     }
@@ -464,6 +516,29 @@ mod tests {
         let c = load(&Flags::default(), &env_of(&[])).unwrap();
         assert_eq!(c.data_dir.value, "./tejido-data");
         assert_eq!(c.upload_max_bytes.value, 20 * 1024 * 1024);
+        assert_eq!(c.upload_quota_bytes.value, 2 * 1024 * 1024 * 1024);
+        assert_eq!(c.upload_concurrency.value, 4);
+        let c = load(
+            &Flags::default(),
+            &env_of(&[
+                ("TEJIDO_UPLOAD_QUOTA_BYTES", "500MB"),
+                ("TEJIDO_UPLOAD_CONCURRENCY", "2"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(c.upload_quota_bytes.value, 500 * 1024 * 1024);
+        assert_eq!(c.upload_concurrency.value, 2);
+        assert!(c.describe().contains("upload_quota_bytes = 524288000"));
+        for (var, bad) in [
+            ("TEJIDO_UPLOAD_QUOTA_BYTES", "1MB"),
+            ("TEJIDO_UPLOAD_CONCURRENCY", "0"),
+            ("TEJIDO_UPLOAD_CONCURRENCY", "many"),
+        ] {
+            let e = load(&Flags::default(), &env_of(&[(var, bad)]))
+                .unwrap_err()
+                .to_string();
+            assert!(e.contains(var) && e.contains(bad), "{e}");
+        }
         let c = load(
             &Flags::default(),
             &env_of(&[
