@@ -231,8 +231,8 @@ pub const SNIFF_HEAD: usize = 8 * 1024;
 /// (tens of thousands of entries) is not recognized.
 pub const SNIFF_TAIL: usize = 256 * 1024;
 
-/// [`sniff`] over a stream, in bounded memory (at most [`SNIFF_HEAD`] + 2 × [`SNIFF_TAIL`]
-/// bytes, whatever the file's size): the head and the tail are kept, and the whole file is
+/// [`sniff`] over a stream, in bounded memory (at most [`SNIFF_HEAD`] bytes, plus 2 ×
+/// [`SNIFF_TAIL`] for a ZIP, whatever the file's size): the head and the tail are kept, and the whole file is
 /// checked as it passes to be UTF-8 without binary control characters, so a text is a text to
 /// its last byte, not only in its first kilobyte.
 #[derive(Debug, Default)]
@@ -279,7 +279,12 @@ impl Sniffer {
             let take = (SNIFF_HEAD - self.head.len()).min(chunk.len());
             self.head.extend_from_slice(&chunk[..take]);
         }
-        self.tail.extend_from_slice(chunk);
+        // Only a ZIP needs its tail.
+        if self.head.len() < 4 || self.head.starts_with(b"PK\x03\x04") {
+            self.tail.extend_from_slice(chunk);
+        } else {
+            self.tail = Vec::new();
+        }
         if self.tail.len() > 2 * SNIFF_TAIL {
             let cut = self.tail.len() - SNIFF_TAIL;
             self.tail.drain(..cut);
