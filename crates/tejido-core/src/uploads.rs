@@ -6,6 +6,10 @@
 //! legacy Office files (OLE containers) — and refuses everything else with a [`Refusal`] whose
 //! code is a Fluent id. Executables (MZ, ELF, Mach-O, `#!` scripts) and markup (HTML, SVG, XML)
 //! are refused by name, so a renamed `.exe` or an SVG with a script never gets stored.
+//! [`Sniffer`] decides the same over a stream in bounded memory: it keeps the head and the tail
+//! and checks the whole of a text (UTF-8, no binary control bytes), however large the file.
+//! [`stored_name`] gives a file the extension of what it is (`notes.html` holding text is kept
+//! and downloaded as `notes.txt`), so no name ends in `.html`, `.bat`, `.ps1`, `.exe` ….
 
 /// A file type Tejido stores and serves (always as an attachment).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -90,6 +94,69 @@ impl FileKind {
     pub fn from_content_type(ct: &str) -> Option<FileKind> {
         FileKind::ALL.into_iter().find(|k| k.content_type() == ct)
     }
+
+    /// The extension a stored file of this kind gets (see [`stored_name`]).
+    pub fn extension(self) -> &'static str {
+        self.extensions()[0]
+    }
+
+    /// The extensions a name may already end with for this kind (lowercase, the preferred one
+    /// first).
+    fn extensions(self) -> &'static [&'static str] {
+        match self {
+            FileKind::Pdf => &["pdf"],
+            FileKind::Png => &["png"],
+            FileKind::Jpeg => &["jpg", "jpeg"],
+            FileKind::Gif => &["gif"],
+            FileKind::Webp => &["webp"],
+            FileKind::Text => &["txt"],
+            FileKind::Csv => &["csv"],
+            FileKind::Docx => &["docx"],
+            FileKind::Xlsx => &["xlsx"],
+            FileKind::Pptx => &["pptx"],
+            FileKind::Odt => &["odt"],
+            FileKind::Ods => &["ods"],
+            FileKind::Doc => &["doc"],
+            FileKind::Xls => &["xls"],
+        }
+    }
+}
+
+/// Extensions a browser or a desktop would open as something active (a page, a script, a
+/// program). No stored or downloaded name ends with one: [`stored_name`] always ends with the
+/// sniffed kind's own extension, and the tests check that none of those is listed here.
+pub const DANGEROUS_EXTENSIONS: &[&str] = &[
+    "html", "htm", "xhtml", "shtml", "mht", "mhtml", "hta", "svg", "svgz", "xml", "xsl", "js",
+    "mjs", "jse", "vbs", "vbe", "wsf", "wsh", "ps1", "psm1", "bat", "cmd", "com", "exe", "scr",
+    "pif", "msi", "dll", "cpl", "jar", "lnk", "reg", "sh", "py", "php", "swf", "url", "desktop",
+    "app", "apk",
+];
+
+/// The name a file is kept and downloaded under: its sanitized name with the extension of what
+/// its bytes are. When the name already ends with one of the kind's extensions it is kept as
+/// is; otherwise a short last extension (1–5 letters or digits) is replaced and anything else
+/// gets the extension appended: `notes.html` holding text becomes `notes.txt`, `LEEME` becomes
+/// `LEEME.txt`, `acta.v2.final` holding a PDF becomes `acta.v2.pdf`. `None` (a stored type this
+/// version does not serve as such) gets `.bin`.
+pub fn stored_name(name: &str, kind: Option<FileKind>) -> String {
+    let own: &[&str] = kind.map_or(&["bin"], FileKind::extensions);
+    let ext = own[0];
+    let (stem, last) = match name.rsplit_once('.') {
+        Some((stem, last))
+            if !stem.trim().is_empty()
+                && (1..=5).contains(&last.len())
+                && last.bytes().all(|b| b.is_ascii_alphanumeric()) =>
+        {
+            (stem, Some(last.to_ascii_lowercase()))
+        }
+        _ => (name, None),
+    };
+    if last.as_deref().is_some_and(|l| own.contains(&l)) {
+        return name.to_owned();
+    }
+    let stem = stem.trim_end_matches(['.', ' ']);
+    let stem = if stem.is_empty() { "archivo" } else { stem };
+    format!("{stem}.{ext}")
 }
 
 /// Why a file was refused; `code()` is the Fluent id of the message (which names the file).
@@ -102,6 +169,12 @@ pub enum Refusal {
     Executable,
     Markup,
     Unknown,
+    /// More files in one request than allowed.
+    TooManyFiles,
+    /// The community's (or the instance library's) upload quota would be exceeded.
+    QuotaExceeded,
+    /// Too many uploads are being received at once; try again shortly.
+    Busy,
 }
 
 impl Refusal {
@@ -113,79 +186,223 @@ impl Refusal {
             Refusal::Executable => "upload-error-executable",
             Refusal::Markup => "upload-error-markup",
             Refusal::Unknown => "upload-error-type",
+            Refusal::TooManyFiles => "upload-error-too-many-files",
+            Refusal::QuotaExceeded => "upload-error-quota",
+            Refusal::Busy => "upload-error-busy",
         }
     }
-    /// True when the refusal is about size (answered with 413).
+    /// True when the refusal is about size or count (answered with 413).
     pub fn is_size(self) -> bool {
-        matches!(self, Refusal::TooLarge | Refusal::RequestTooLarge)
+        matches!(
+            self,
+            Refusal::TooLarge
+                | Refusal::RequestTooLarge
+                | Refusal::TooManyFiles
+                | Refusal::QuotaExceeded
+        )
     }
-}
-
-/// Decides what `bytes` are. `name` (already sanitized) only chooses between formats the bytes
-/// cannot tell apart: text vs CSV, and Word vs Excel inside a legacy OLE container.
-pub fn sniff(bytes: &[u8], name: &str) -> Result<FileKind, Refusal> {
-    if bytes.is_empty() {
-        return Err(Refusal::Empty);
-    }
-    let ext = name
-        .rsplit_once('.')
-        .map(|(_, e)| e.to_ascii_lowercase())
-        .unwrap_or_default();
-    // Executables first: whatever they are named.
-    if bytes.starts_with(b"MZ")
-        || bytes.starts_with(b"\x7fELF")
-        || bytes.starts_with(b"#!")
-        || [
-            [0xFE, 0xED, 0xFA, 0xCE],
-            [0xFE, 0xED, 0xFA, 0xCF],
-            [0xCE, 0xFA, 0xED, 0xFE],
-            [0xCF, 0xFA, 0xED, 0xFE],
-            [0xCA, 0xFE, 0xBA, 0xBE],
-        ]
-        .iter()
-        .any(|m| bytes.starts_with(m))
-    {
-        return Err(Refusal::Executable);
-    }
-    if bytes.starts_with(b"%PDF-") {
-        return Ok(FileKind::Pdf);
-    }
-    if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
-        return Ok(FileKind::Png);
-    }
-    if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
-        return Ok(FileKind::Jpeg);
-    }
-    if bytes.starts_with(b"GIF87a") || bytes.starts_with(b"GIF89a") {
-        return Ok(FileKind::Gif);
-    }
-    if bytes.len() >= 12 && &bytes[..4] == b"RIFF" && &bytes[8..12] == b"WEBP" {
-        return Ok(FileKind::Webp);
-    }
-    if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
-        return Ok(if ext == "xls" {
-            FileKind::Xls
+    /// The HTTP status a refusal is answered with: 413 for size, count and quota, 503 when
+    /// busy (with `Retry-After`), 422 for what the file is.
+    pub fn status(self) -> u16 {
+        if self.is_size() {
+            413
+        } else if self == Refusal::Busy {
+            503
         } else {
-            FileKind::Doc
-        });
+            422
+        }
     }
-    if bytes.starts_with(b"PK\x03\x04") {
-        return zip_kind(bytes).ok_or(Refusal::Unknown);
-    }
-    text_kind(bytes, &ext)
 }
 
-/// Valid UTF-8 without NULs or other binary control bytes, and not markup.
-fn text_kind(bytes: &[u8], ext: &str) -> Result<FileKind, Refusal> {
-    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let Ok(s) = std::str::from_utf8(body) else {
-        return Err(Refusal::Unknown);
-    };
-    if s.chars()
-        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\u{c}'))
-    {
-        return Err(Refusal::Unknown);
+/// Decides what `bytes` are (the whole file at once; [`Sniffer`] does the same for a stream).
+/// `name` (already sanitized) only chooses between formats the bytes cannot tell apart: text vs
+/// CSV, and Word vs Excel inside a legacy OLE container.
+pub fn sniff(bytes: &[u8], name: &str) -> Result<FileKind, Refusal> {
+    let mut s = Sniffer::new();
+    s.update(bytes);
+    s.finish(name)
+}
+
+/// Bytes kept from the start of a file: magic numbers, the OpenDocument `mimetype` entry and
+/// the start of a text (markup and `#!` are looked for there).
+pub const SNIFF_HEAD: usize = 8 * 1024;
+/// Bytes kept from the end of a file: a ZIP's end-of-central-directory record (within the last
+/// 64 KB + 22 bytes) and its central directory. An Office file whose directory does not fit
+/// (tens of thousands of entries) is not recognized.
+pub const SNIFF_TAIL: usize = 256 * 1024;
+
+/// [`sniff`] over a stream, in bounded memory (at most [`SNIFF_HEAD`] bytes, plus 2 ×
+/// [`SNIFF_TAIL`] for a ZIP, whatever the file's size): the head and the tail are kept, and the whole file is
+/// checked as it passes to be UTF-8 without binary control characters, so a text is a text to
+/// its last byte, not only in its first kilobyte.
+#[derive(Debug, Default)]
+pub struct Sniffer {
+    head: Vec<u8>,
+    tail: Vec<u8>,
+    len: u64,
+    /// Still valid text so far.
+    text: bool,
+    /// An incomplete UTF-8 sequence carried over from the previous chunk (at most 3 bytes).
+    pending: Vec<u8>,
+}
+
+fn bad_control(c: char) -> bool {
+    c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\u{c}')
+}
+
+impl Sniffer {
+    pub fn new() -> Sniffer {
+        Sniffer {
+            text: true,
+            ..Sniffer::default()
+        }
     }
+
+    /// Bytes seen so far.
+    pub fn len(&self) -> u64 {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Feeds the next bytes of the file.
+    pub fn update(&mut self, chunk: &[u8]) {
+        if chunk.is_empty() {
+            return;
+        }
+        self.len = self
+            .len
+            .saturating_add(u64::try_from(chunk.len()).unwrap_or(u64::MAX));
+        if self.head.len() < SNIFF_HEAD {
+            let take = (SNIFF_HEAD - self.head.len()).min(chunk.len());
+            self.head.extend_from_slice(&chunk[..take]);
+        }
+        // Only a ZIP needs its tail.
+        if self.head.len() < 4 || self.head.starts_with(b"PK\x03\x04") {
+            self.tail.extend_from_slice(chunk);
+        } else {
+            self.tail = Vec::new();
+        }
+        if self.tail.len() > 2 * SNIFF_TAIL {
+            let cut = self.tail.len() - SNIFF_TAIL;
+            self.tail.drain(..cut);
+        }
+        if self.text {
+            self.check_text(chunk);
+        }
+    }
+
+    /// Incremental UTF-8 and control-character check of one chunk.
+    fn check_text(&mut self, mut chunk: &[u8]) {
+        // Complete a sequence cut at the end of the previous chunk.
+        while !self.pending.is_empty() && !chunk.is_empty() {
+            self.pending.push(chunk[0]);
+            chunk = &chunk[1..];
+            match std::str::from_utf8(&self.pending) {
+                Ok(s) => {
+                    if s.chars().any(bad_control) {
+                        self.text = false;
+                        return;
+                    }
+                    self.pending.clear();
+                }
+                Err(e) if e.error_len().is_some() || self.pending.len() >= 4 => {
+                    self.text = false;
+                    return;
+                }
+                Err(_) => {}
+            }
+        }
+        match std::str::from_utf8(chunk) {
+            Ok(s) => {
+                if s.chars().any(bad_control) {
+                    self.text = false;
+                }
+            }
+            Err(e) => {
+                let (valid, rest) = chunk.split_at(e.valid_up_to());
+                // `valid` is UTF-8 by construction.
+                let bad = std::str::from_utf8(valid).map_or(true, |s| s.chars().any(bad_control));
+                if bad || e.error_len().is_some() {
+                    self.text = false;
+                } else {
+                    self.pending.extend_from_slice(rest);
+                }
+            }
+        }
+    }
+
+    /// Decides what the file is (see [`sniff`]).
+    pub fn finish(self, name: &str) -> Result<FileKind, Refusal> {
+        let bytes = self.head.as_slice();
+        if bytes.is_empty() {
+            return Err(Refusal::Empty);
+        }
+        let ext = name
+            .rsplit_once('.')
+            .map(|(_, e)| e.to_ascii_lowercase())
+            .unwrap_or_default();
+        // Executables first: whatever they are named.
+        if bytes.starts_with(b"MZ")
+            || bytes.starts_with(b"\x7fELF")
+            || bytes.starts_with(b"#!")
+            || [
+                [0xFE, 0xED, 0xFA, 0xCE],
+                [0xFE, 0xED, 0xFA, 0xCF],
+                [0xCE, 0xFA, 0xED, 0xFE],
+                [0xCF, 0xFA, 0xED, 0xFE],
+                [0xCA, 0xFE, 0xBA, 0xBE],
+            ]
+            .iter()
+            .any(|m| bytes.starts_with(m))
+        {
+            return Err(Refusal::Executable);
+        }
+        if bytes.starts_with(b"%PDF-") {
+            return Ok(FileKind::Pdf);
+        }
+        if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+            return Ok(FileKind::Png);
+        }
+        if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+            return Ok(FileKind::Jpeg);
+        }
+        if bytes.starts_with(b"GIF87a") || bytes.starts_with(b"GIF89a") {
+            return Ok(FileKind::Gif);
+        }
+        if bytes.len() >= 12 && &bytes[..4] == b"RIFF" && &bytes[8..12] == b"WEBP" {
+            return Ok(FileKind::Webp);
+        }
+        if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
+            return Ok(if ext == "xls" {
+                FileKind::Xls
+            } else {
+                FileKind::Doc
+            });
+        }
+        if bytes.starts_with(b"PK\x03\x04") {
+            let tail_start = self
+                .len
+                .saturating_sub(u64::try_from(self.tail.len()).unwrap_or(u64::MAX));
+            return zip_kind(bytes, &self.tail, tail_start).ok_or(Refusal::Unknown);
+        }
+        if !self.text || !self.pending.is_empty() {
+            return Err(Refusal::Unknown);
+        }
+        text_kind(bytes, &ext)
+    }
+}
+
+/// The start of a text (already checked to be UTF-8 throughout): not a script, not markup.
+fn text_kind(head: &[u8], ext: &str) -> Result<FileKind, Refusal> {
+    let body = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
+    // The head may end inside a character: keep its valid part.
+    let s = match std::str::from_utf8(body) {
+        Ok(s) => s,
+        Err(e) => std::str::from_utf8(&body[..e.valid_up_to()]).map_err(|_| Refusal::Unknown)?,
+    };
     let start = s.trim_start();
     if start.starts_with("#!") {
         return Err(Refusal::Executable);
@@ -214,41 +431,45 @@ fn text_kind(bytes: &[u8], ext: &str) -> Result<FileKind, Refusal> {
     })
 }
 
-/// The names of the entries of a ZIP archive, read from its central directory.
-fn zip_names(bytes: &[u8]) -> Option<Vec<&[u8]>> {
+/// The names of the entries of a ZIP archive, read from its central directory. `tail` holds
+/// the file's last bytes, starting at offset `base` of the file.
+fn zip_names(tail: &[u8], base: u64) -> Option<Vec<&[u8]>> {
     let le16 = |i: usize| -> Option<usize> {
         Some(usize::from(u16::from_le_bytes(
-            bytes.get(i..i + 2)?.try_into().ok()?,
+            tail.get(i..i + 2)?.try_into().ok()?,
         )))
     };
-    let le32 = |i: usize| -> Option<usize> {
-        usize::try_from(u32::from_le_bytes(bytes.get(i..i + 4)?.try_into().ok()?)).ok()
+    let le32 = |i: usize| -> Option<u64> {
+        Some(u64::from(u32::from_le_bytes(
+            tail.get(i..i + 4)?.try_into().ok()?,
+        )))
     };
     // The end-of-central-directory record is in the last 22 + 65535 bytes.
-    let min = bytes.len().saturating_sub(22 + 65_535);
-    let eocd = (min..bytes.len().saturating_sub(21))
+    let min = tail.len().saturating_sub(22 + 65_535);
+    let eocd = (min..tail.len().saturating_sub(21))
         .rev()
-        .find(|&i| bytes.get(i..i + 4) == Some(b"PK\x05\x06"))?;
+        .find(|&i| tail.get(i..i + 4) == Some(b"PK\x05\x06"))?;
     let count = le16(eocd + 10)?;
-    let mut at = le32(eocd + 16)?;
+    // The directory's offset in the file, then in the tail (None when it starts before it).
+    let mut at = usize::try_from(le32(eocd + 16)?.checked_sub(base)?).ok()?;
     let mut names = Vec::with_capacity(count.min(4096));
     for _ in 0..count.min(100_000) {
-        if bytes.get(at..at + 4)? != b"PK\x01\x02" {
+        if tail.get(at..at + 4)? != b"PK\x01\x02" {
             return None;
         }
         let n = le16(at + 28)?;
         let extra = le16(at + 30)?;
         let comment = le16(at + 32)?;
-        names.push(bytes.get(at + 46..at + 46 + n)?);
+        names.push(tail.get(at + 46..at + 46 + n)?);
         at = at + 46 + n + extra + comment;
     }
     Some(names)
 }
 
-fn zip_kind(bytes: &[u8]) -> Option<FileKind> {
+fn zip_kind(head: &[u8], tail: &[u8], base: u64) -> Option<FileKind> {
     // OpenDocument: the first entry is an uncompressed `mimetype` naming the format.
-    if bytes.get(30..38) == Some(b"mimetype") {
-        let rest = bytes.get(38..38 + 60).unwrap_or(&bytes[38..]);
+    if head.get(30..38) == Some(b"mimetype") {
+        let rest = head.get(38..38 + 60).unwrap_or(&head[38..]);
         if rest.starts_with(b"application/vnd.oasis.opendocument.text") {
             return Some(FileKind::Odt);
         }
@@ -256,7 +477,7 @@ fn zip_kind(bytes: &[u8]) -> Option<FileKind> {
             return Some(FileKind::Ods);
         }
     }
-    let names = zip_names(bytes)?;
+    let names = zip_names(tail, base)?;
     let has = |n: &[u8]| names.contains(&n);
     if !has(b"[Content_Types].xml") {
         return None;
@@ -479,5 +700,113 @@ mod tests {
         assert!(FileKind::ALL
             .iter()
             .all(|k| !k.content_type().contains("html") && !k.content_type().contains("svg")));
+    }
+    /// Feeds `bytes` in chunks of `n` and decides.
+    fn sniff_chunked(bytes: &[u8], n: usize, name: &str) -> Result<FileKind, Refusal> {
+        let mut s = Sniffer::new();
+        for ch in bytes.chunks(n) {
+            s.update(ch);
+        }
+        assert_eq!(s.len(), u64::try_from(bytes.len()).unwrap());
+        s.finish(name)
+    }
+
+    #[test]
+    fn the_stream_sniffer_checks_the_whole_text() {
+        // A multi-byte character cut between chunks is still text.
+        let text = "Notas de la sesión: año, niñez, acción — ✓\n".repeat(500);
+        for n in [1, 2, 3, 7, 4096] {
+            assert_eq!(
+                sniff_chunked(text.as_bytes(), n, "n.txt"),
+                Ok(FileKind::Text),
+                "{n}"
+            );
+        }
+        // A binary byte far past the head (here after 1 MB) makes it not a text.
+        let mut late = "a".repeat(1024 * 1024).into_bytes();
+        late.push(0);
+        late.extend_from_slice(b"tail");
+        assert_eq!(sniff_chunked(&late, 65_536, "x.txt"), Err(Refusal::Unknown));
+        let mut invalid = "b".repeat(300_000).into_bytes();
+        invalid.extend_from_slice(&[0xC3, 0x28]);
+        assert_eq!(
+            sniff_chunked(&invalid, 1000, "x.txt"),
+            Err(Refusal::Unknown)
+        );
+        // A file cut inside a character is not valid UTF-8.
+        let mut cut = "ok ".repeat(10).into_bytes();
+        cut.push(0xE2);
+        assert_eq!(sniff_chunked(&cut, 4, "x.txt"), Err(Refusal::Unknown));
+        // A script after the head is still text (it is served as text/plain, named .txt).
+        let mut script = "rem notas\r\n".repeat(2000).into_bytes();
+        script.extend_from_slice(b"<script>alert(1)</script>");
+        assert_eq!(sniff_chunked(&script, 8192, "x.bat"), Ok(FileKind::Text));
+    }
+
+    #[test]
+    fn the_stream_sniffer_finds_a_zip_directory_in_the_tail() {
+        let mut docx = zip(&["[Content_Types].xml", "word/document.xml"]);
+        // A large first entry: the directory is far from the head, offsets are absolute.
+        let pad = vec![b'x'; 3 * SNIFF_TAIL];
+        let off = 30 + "[Content_Types].xml".len();
+        docx.splice(off..off, pad.iter().copied());
+        // Shift the central directory offsets written by `zip` (little-endian u32s).
+        let shift = u32::try_from(pad.len()).unwrap();
+        let eocd = docx.len() - 22;
+        let cd = u32::from_le_bytes(docx[eocd + 16..eocd + 20].try_into().unwrap()) + shift;
+        docx[eocd + 16..eocd + 20].copy_from_slice(&cd.to_le_bytes());
+        let second = usize::try_from(cd).unwrap() + 46 + "[Content_Types].xml".len() + 42;
+        let o = u32::from_le_bytes(docx[second..second + 4].try_into().unwrap()) + shift;
+        docx[second..second + 4].copy_from_slice(&o.to_le_bytes());
+        for n in [1000, 65_536, docx.len()] {
+            assert_eq!(sniff_chunked(&docx, n, "a"), Ok(FileKind::Docx), "{n}");
+        }
+    }
+
+    #[test]
+    fn stored_names_end_with_the_sniffed_extension() {
+        assert_eq!(stored_name("notes.html", Some(FileKind::Text)), "notes.txt");
+        assert_eq!(stored_name("x.hta", Some(FileKind::Text)), "x.txt");
+        assert_eq!(stored_name("run.bat", Some(FileKind::Text)), "run.txt");
+        assert_eq!(stored_name("a.ps1", Some(FileKind::Text)), "a.txt");
+        assert_eq!(stored_name("a.vbs", Some(FileKind::Text)), "a.txt");
+        assert_eq!(stored_name("app.js", Some(FileKind::Text)), "app.txt");
+        assert_eq!(stored_name("LEEME", Some(FileKind::Text)), "LEEME.txt");
+        assert_eq!(stored_name("notas.TXT", Some(FileKind::Text)), "notas.TXT");
+        assert_eq!(stored_name("datos.csv", Some(FileKind::Csv)), "datos.csv");
+        assert_eq!(
+            stored_name("Guía 2024.pdf", Some(FileKind::Pdf)),
+            "Guía 2024.pdf"
+        );
+        assert_eq!(stored_name("foto.JPEG", Some(FileKind::Jpeg)), "foto.JPEG");
+        assert_eq!(stored_name("foto.png", Some(FileKind::Jpeg)), "foto.jpg");
+        assert_eq!(
+            stored_name("acta.v2.final", Some(FileKind::Pdf)),
+            "acta.v2.pdf"
+        );
+        assert_eq!(
+            stored_name("informe.documento_largo", Some(FileKind::Pdf)),
+            "informe.documento_largo.pdf"
+        );
+        assert_eq!(stored_name("x.exe", None), "x.bin");
+        assert_eq!(stored_name("archivo", Some(FileKind::Docx)), "archivo.docx");
+        for k in FileKind::ALL {
+            for e in k.extensions() {
+                assert!(!DANGEROUS_EXTENSIONS.contains(e), "{e}");
+            }
+            for name in ["a.html", "a.svg", "b.exe", "c", "d.ps1", "e.pdf", "f.HTM"] {
+                let n = stored_name(name, Some(k));
+                let ext = n.rsplit_once('.').unwrap().1.to_ascii_lowercase();
+                assert!(!DANGEROUS_EXTENSIONS.contains(&ext.as_str()), "{n}");
+                assert_eq!(
+                    FileKind::ALL
+                        .iter()
+                        .find(|k2| k2.extensions().contains(&ext.as_str()))
+                        .copied(),
+                    Some(k),
+                    "{n}"
+                );
+            }
+        }
     }
 }

@@ -8,7 +8,9 @@
 //! - [`attach`] / [`detach`] — link or unlink an upload to an owner (`resource`, `minutes`,
 //!   `outcome`) and its id;
 //! - [`list_for`] — the uploads attached to one owner, in order;
-//! - [`list_for_many`] — the same for several owners of one kind in one query (for lists).
+//! - [`list_for_many`] — the same for several owners of one kind in one query (for lists);
+//! - [`used_bytes`] — what a community (or the instance-wide library) already holds, for the
+//!   upload quota.
 //!
 //! Owners authorize; nothing here checks who asks.
 
@@ -198,12 +200,57 @@ pub async fn list_for_many(db: &Db, owner: OwnerKind, owner_ids: &[i64]) -> Resu
         .await)?)
 }
 
+/// Whose files count together against an upload quota.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QuotaScope {
+    /// Everything attached to a community's items: its library resources, its events' minutes
+    /// and its outcomes' evidence.
+    Community(i64),
+    /// Library resources outside any community (they share one instance-wide quota).
+    InstanceLibrary,
+}
+
+/// Bytes of the uploads attached to the scope's items (each upload counted once, however many
+/// of those items share it; uploads no longer attached anywhere in the scope do not count).
+pub async fn used_bytes(db: &Db, scope: QuotaScope) -> Result<i64> {
+    let (sql, id) = match scope {
+        QuotaScope::Community(id) => (
+            "SELECT CAST(COALESCE(SUM(u.size), 0) AS BIGINT) FROM uploads u WHERE u.id IN (
+                SELECT a.upload_id FROM attachments a JOIN resources r ON r.id = a.owner_id
+                 WHERE a.owner_kind = 'resource' AND r.community_id = $1
+                UNION SELECT a.upload_id FROM attachments a JOIN events e ON e.id = a.owner_id
+                 WHERE a.owner_kind = 'minutes' AND e.community_id = $1
+                UNION SELECT a.upload_id FROM attachments a JOIN outcomes o ON o.id = a.owner_id
+                 WHERE a.owner_kind = 'outcome' AND o.community_id = $1)",
+            Some(id),
+        ),
+        QuotaScope::InstanceLibrary => (
+            "SELECT CAST(COALESCE(SUM(u.size), 0) AS BIGINT) FROM uploads u WHERE u.id IN (
+                SELECT a.upload_id FROM attachments a JOIN resources r ON r.id = a.owner_id
+                 WHERE a.owner_kind = 'resource' AND r.community_id IS NULL)",
+            None,
+        ),
+    };
+    Ok(on!(db, |p| {
+        let q = sqlx::query_scalar(sql);
+        let q = match id {
+            Some(id) => q.bind(id),
+            None => q,
+        };
+        q.fetch_one(p).await
+    })?)
+}
+
 /// Hex SHA-256 of bytes: the file's name in the store.
 pub fn sha256_bytes(bytes: &[u8]) -> String {
     use sha2::Digest;
-    let d = sha2::Sha256::digest(bytes);
+    hex(&sha2::Sha256::digest(bytes))
+}
+
+/// Lowercase hex of a digest (a file's name in the store).
+pub fn hex(d: &[u8]) -> String {
     let mut out = String::with_capacity(64);
-    for b in d {
+    for &b in d {
         out.push(char::from(b"0123456789abcdef"[usize::from(b >> 4)]));
         out.push(char::from(b"0123456789abcdef"[usize::from(b & 15)]));
     }

@@ -39,6 +39,13 @@ pub struct WebConfig {
     pub upload_max_bytes: usize,
     /// Proxies whose `X-Forwarded-For` is believed (`net::client_address`); none by default.
     pub trusted_proxies: Vec<net::IpNet>,
+    /// Bytes of uploads a community may hold (its library resources, minutes and outcomes'
+    /// evidence together); library resources outside any community share one more such quota.
+    pub upload_quota_bytes: u64,
+    /// Requests receiving files at the same time; the rest wait `upload_wait`, then get 503.
+    pub upload_concurrency: usize,
+    /// How long an upload waits for a free slot before it is answered 503.
+    pub upload_wait: std::time::Duration,
 }
 
 impl WebConfig {
@@ -52,6 +59,9 @@ impl WebConfig {
             data_dir: std::path::PathBuf::from("./tejido-data"),
             upload_max_bytes: 20 * 1024 * 1024,
             trusted_proxies: Vec::new(),
+            upload_quota_bytes: 2 * 1024 * 1024 * 1024,
+            upload_concurrency: 4,
+            upload_wait: std::time::Duration::from_secs(2),
         }
     }
 
@@ -92,6 +102,8 @@ pub struct AppInner {
     pub config: WebConfig,
     pub i18n: i18n::I18n,
     pub metrics: metrics::Metrics,
+    /// One permit per request receiving files (`WebConfig::upload_concurrency`).
+    pub upload_slots: Arc<tokio::sync::Semaphore>,
 }
 
 #[derive(Clone)]
@@ -106,7 +118,9 @@ impl std::ops::Deref for AppState {
 
 impl AppState {
     pub fn new(db: Db, config: WebConfig) -> anyhow::Result<Self> {
+        let slots = config.upload_concurrency.max(1);
         Ok(AppState(Arc::new(AppInner {
+            upload_slots: Arc::new(tokio::sync::Semaphore::new(slots)),
             db,
             config,
             i18n: i18n::I18n::new()?,

@@ -49,7 +49,7 @@ pub struct Setting<T> {
 }
 
 /// The settings Tejido reads, by their TOML key, environment variable and flag.
-pub const KEYS: [(&str, &str, &str); 13] = [
+pub const KEYS: [(&str, &str, &str); 15] = [
     ("database_url", "TEJIDO_DATABASE_URL", "--database-url"),
     ("bind", "TEJIDO_BIND", "--bind"),
     ("base_url", "TEJIDO_BASE_URL", "--base-url"),
@@ -63,10 +63,16 @@ pub const KEYS: [(&str, &str, &str); 13] = [
     ("data_dir", "TEJIDO_DATA_DIR", "--data-dir"),
     ("upload_max_bytes", "TEJIDO_UPLOAD_MAX_BYTES", ""),
     ("trusted_proxies", "TEJIDO_TRUSTED_PROXIES", ""),
+    ("upload_quota_bytes", "TEJIDO_UPLOAD_QUOTA_BYTES", ""),
+    ("upload_concurrency", "TEJIDO_UPLOAD_CONCURRENCY", ""),
 ];
 
 /// Default largest uploaded file: 20 MB.
 pub const DEFAULT_UPLOAD_MAX_BYTES: usize = 20 * 1024 * 1024;
+/// Default upload quota of a community (and of the library outside communities): 2 GB.
+pub const DEFAULT_UPLOAD_QUOTA_BYTES: usize = 2 * 1024 * 1024 * 1024;
+/// Default number of requests receiving files at once.
+pub const DEFAULT_UPLOAD_CONCURRENCY: usize = 4;
 
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -83,6 +89,10 @@ pub struct Config {
     pub upload_max_bytes: Setting<usize>,
     /// Proxies whose `X-Forwarded-For` names the client (addresses or CIDR blocks).
     pub trusted_proxies: Setting<Vec<tejido_web::net::IpNet>>,
+    /// Bytes of uploads a community (or the library outside communities) may hold.
+    pub upload_quota_bytes: Setting<usize>,
+    /// Requests receiving files at the same time (the rest get 503 after a short wait).
+    pub upload_concurrency: Setting<usize>,
 }
 
 #[derive(Debug)]
@@ -300,6 +310,38 @@ pub fn load(flags: &Flags, env: &dyn Fn(&str) -> Option<String>) -> Result<Confi
         value: proxies,
         source: proxies_s.source,
     };
+    let quota_s = get_or(
+        "upload_quota_bytes",
+        &DEFAULT_UPLOAD_QUOTA_BYTES.to_string(),
+    );
+    let upload_quota_bytes = match parse_size(&quota_s.value) {
+        Some(n) if n >= upload_max_bytes.value => Setting {
+            value: n,
+            source: quota_s.source,
+        },
+        _ => {
+            return err(format!(
+                "upload_quota_bytes ({}): '{}' is not a size of at least upload_max_bytes ({} bytes), like 2GB",
+                quota_s.source, quota_s.value, upload_max_bytes.value
+            ))
+        }
+    };
+    let conc_s = get_or(
+        "upload_concurrency",
+        &DEFAULT_UPLOAD_CONCURRENCY.to_string(),
+    );
+    let upload_concurrency = match conc_s.value.trim().parse::<usize>() {
+        Ok(n) if (1..=1024).contains(&n) => Setting {
+            value: n,
+            source: conc_s.source,
+        },
+        _ => {
+            return err(format!(
+                "upload_concurrency ({}): '{}' is not a number from 1 to 1024",
+                conc_s.source, conc_s.value
+            ))
+        }
+    };
     Ok(Config {
         trusted_proxies,
         database_url,
@@ -311,6 +353,8 @@ pub fn load(flags: &Flags, env: &dyn Fn(&str) -> Option<String>) -> Result<Confi
         log,
         data_dir,
         upload_max_bytes,
+        upload_quota_bytes,
+        upload_concurrency,
     })
 }
 
@@ -402,6 +446,14 @@ impl Config {
             },
             self.trusted_proxies.source
         ));
+        s.push_str(&format!(
+            "upload_quota_bytes = {}  ({})\n",
+            self.upload_quota_bytes.value, self.upload_quota_bytes.source
+        ));
+        s.push_str(&format!(
+            "upload_concurrency = {}  ({})\n",
+            self.upload_concurrency.value, self.upload_concurrency.source
+        ));
         s
     }
 }
@@ -410,13 +462,12 @@ impl Config {
 mod tests {
     use super::*;
 
-    fn env_of(pairs: &'static [(&'static str, &'static str)]) -> impl Fn(&str) -> Option<String> {
-        move |k| {
-            pairs
-                .iter()
-                .find(|(n, _)| *n == k)
-                .map(|(_, v)| (*v).to_owned())
-        }
+    fn env_of(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+        let pairs: Vec<(String, String)> = pairs
+            .iter()
+            .map(|(n, v)| ((*n).to_owned(), (*v).to_owned()))
+            .collect();
+        move |k| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone())
     }
 
     #[test]
@@ -524,6 +575,29 @@ mod tests {
         let c = load(&Flags::default(), &env_of(&[])).unwrap();
         assert_eq!(c.data_dir.value, "./tejido-data");
         assert_eq!(c.upload_max_bytes.value, 20 * 1024 * 1024);
+        assert_eq!(c.upload_quota_bytes.value, 2 * 1024 * 1024 * 1024);
+        assert_eq!(c.upload_concurrency.value, 4);
+        let c = load(
+            &Flags::default(),
+            &env_of(&[
+                ("TEJIDO_UPLOAD_QUOTA_BYTES", "500MB"),
+                ("TEJIDO_UPLOAD_CONCURRENCY", "2"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(c.upload_quota_bytes.value, 500 * 1024 * 1024);
+        assert_eq!(c.upload_concurrency.value, 2);
+        assert!(c.describe().contains("upload_quota_bytes = 524288000"));
+        for (var, bad) in [
+            ("TEJIDO_UPLOAD_QUOTA_BYTES", "1MB"),
+            ("TEJIDO_UPLOAD_CONCURRENCY", "0"),
+            ("TEJIDO_UPLOAD_CONCURRENCY", "many"),
+        ] {
+            let e = load(&Flags::default(), &env_of(&[(var, bad)]))
+                .unwrap_err()
+                .to_string();
+            assert!(e.contains(var) && e.contains(bad), "{e}");
+        }
         let c = load(
             &Flags::default(),
             &env_of(&[

@@ -602,20 +602,37 @@ async fn read_form(
     mp: Multipart,
     resource: &Option<Resource>,
 ) -> AppResult<Result<uploads::Incoming, Response>> {
-    match uploads::read(s, mp).await {
+    match uploads::read(s, mp).await? {
         Ok(i) => Ok(Ok(i)),
         Err(refused) => {
             let form = resource.as_ref().map(form_from).unwrap_or_default();
-            let msg = refused.message(c);
-            let errors = refused.field_errors();
-            let mut page = html_invalid(
-                &form_page(s, c.clone(), resource.clone(), form, errors, Some(msg)).await?,
-            );
-            if refused.reason.is_size() {
-                *page.status_mut() = StatusCode::PAYLOAD_TOO_LARGE;
-            }
-            Ok(Err(page))
+            Ok(Err(refused_page(s, c, resource, form, &refused).await?))
         }
+    }
+}
+
+/// The form again with a refusal's message, answered with its status (413, 422 or 503).
+async fn refused_page(
+    s: &AppState,
+    c: &Ctx,
+    resource: &Option<Resource>,
+    form: ResourceForm,
+    refused: &uploads::Refused,
+) -> AppResult<Response> {
+    let msg = refused.message(c);
+    let errors = refused.field_errors();
+    let mut page =
+        html_invalid(&form_page(s, c.clone(), resource.clone(), form, errors, Some(msg)).await?);
+    refused.apply(&mut page);
+    Ok(page)
+}
+
+/// Where a resource's files count against the upload quota: its community, or the
+/// instance-wide library when it has none.
+fn quota_scope(i: &ResourceInput) -> uploads::QuotaScope {
+    match i.community_id {
+        Some(id) => uploads::QuotaScope::Community(id),
+        None => uploads::QuotaScope::InstanceLibrary,
     }
 }
 
@@ -636,6 +653,9 @@ async fn create(State(s): State<AppState>, c: Ctx, mp: Multipart) -> AppResult<R
     check_refs(&s, &c, &input, &mut e).await?;
     if !e.is_empty() {
         return Ok(html_invalid(&form_page(&s, c, None, form, e, None).await?));
+    }
+    if let Err(refused) = uploads::check_quota(&s, quota_scope(&input), &inc.files).await? {
+        return refused_page(&s, &c, &None, form, &refused).await;
     }
     let id = write_new(&s, &c, &input, &inc.files).await?;
     Ok(redirect(&format!("/library/{id}")))
@@ -704,6 +724,9 @@ async fn save(
         return Ok(html_invalid(
             &form_page(&s, c, current, form, e, None).await?,
         ));
+    }
+    if let Err(refused) = uploads::check_quota(&s, quota_scope(&input), &inc.files).await? {
+        return refused_page(&s, &c, &current, form, &refused).await;
     }
     let remove: Vec<i64> = inc
         .fields

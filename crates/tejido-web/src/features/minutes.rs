@@ -738,20 +738,22 @@ async fn attach_files(
     mp: Multipart,
 ) -> AppResult<Response> {
     let e = load_writer(&s, &c, &slug, id).await?;
-    let incoming = match super::uploads::read(&s, mp).await {
+    let scope = super::uploads::QuotaScope::Community(e.l.community.id);
+    let read = match super::uploads::read(&s, mp).await? {
+        Ok(i) => super::uploads::check_quota(&s, scope, &i.files)
+            .await?
+            .map(|()| i),
+        Err(refused) => Err(refused),
+    };
+    let incoming = match read {
         Ok(i) => i,
         Err(refused) => {
-            let status = if refused.reason.is_size() {
-                StatusCode::PAYLOAD_TOO_LARGE
-            } else {
-                StatusCode::UNPROCESSABLE_ENTITY
-            };
             let forms = Forms {
                 file_error: Some(refused.message(&c)),
                 ..Default::default()
             };
             let mut r = html(&show_page(&s, c, e, forms).await?);
-            *r.status_mut() = status;
+            refused.apply(&mut r);
             return Ok(r);
         }
     };

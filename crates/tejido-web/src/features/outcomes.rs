@@ -667,17 +667,19 @@ async fn attach_files(
     if !may_attach(&c, &w, &o) {
         return Err(AppError::Forbidden);
     }
-    let incoming = match super::uploads::read(&s, mp).await {
+    let scope = super::uploads::QuotaScope::Community(w.l.community.id);
+    let read = match super::uploads::read(&s, mp).await? {
+        Ok(i) => super::uploads::check_quota(&s, scope, &i.files)
+            .await?
+            .map(|()| i),
+        Err(refused) => Err(refused),
+    };
+    let incoming = match read {
         Ok(i) => i,
         Err(refused) => {
-            let status = if refused.reason.is_size() {
-                StatusCode::PAYLOAD_TOO_LARGE
-            } else {
-                StatusCode::UNPROCESSABLE_ENTITY
-            };
             let msg = refused.message(&c);
             let mut r = html(&show_view(&s, c, w, o, Some(msg)).await?);
-            *r.status_mut() = status;
+            refused.apply(&mut r);
             return Ok(r);
         }
     };

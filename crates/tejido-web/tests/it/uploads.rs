@@ -345,3 +345,434 @@ both_backends!(
         assert_eq!(app.count("attachments").await, 1);
     }
 );
+
+// ---- the attacks of the upload security issue -------------------------------------------------
+
+/// The same app (same database and data directory) with other web settings.
+fn configured(mut app: TestApp, f: impl FnOnce(&mut tejido_web::WebConfig)) -> TestApp {
+    let mut config = app.state.config.clone();
+    f(&mut config);
+    app.state = tejido_web::AppState::new(app.db.clone(), config).unwrap();
+    app.router = tejido_web::router(app.state.clone());
+    app
+}
+
+/// The download links of a library resource's page, with the names shown.
+async fn downloads(c: &Client, page: &str) -> Vec<(String, String)> {
+    let show = c.get(page).await;
+    assert_status(&show, 200);
+    let mut out = vec![];
+    let mut rest = show.body.as_str();
+    while let Some(i) = rest.find("/files/") {
+        let start = rest[..i].rfind('"').unwrap() + 1;
+        let end = i + rest[i..].find('"').unwrap();
+        let url = rest[start..end].to_owned();
+        let after = &rest[end..];
+        let gt = after.find('>').unwrap() + 1;
+        let lt = gt + after[gt..].find('<').unwrap();
+        out.push((url, after[gt..lt].to_owned()));
+        rest = &after[lt..];
+    }
+    out
+}
+
+/// Temporary files left in the store.
+fn temporaries(app: &TestApp) -> usize {
+    fn walk(p: &std::path::Path) -> usize {
+        std::fs::read_dir(p)
+            .map(|rd| {
+                rd.flatten()
+                    .map(|e| {
+                        let p = e.path();
+                        if p.is_dir() {
+                            walk(&p)
+                        } else {
+                            usize::from(e.file_name().to_string_lossy().starts_with(".tmp-"))
+                        }
+                    })
+                    .sum()
+            })
+            .unwrap_or(0)
+    }
+    walk(&app.data_dir.0.join("uploads"))
+}
+
+both_backends!(
+    text_files_are_downloaded_as_txt_whatever_their_name,
+    |app: TestApp| async move {
+        let (c, cid) = author(&app).await;
+        // Texts a desktop would run or a browser render by their name; the last one has its
+        // markup after the first kilobyte, where the old check did not look.
+        let late_markup = format!(
+            "{}<script>alert(document.cookie)</script>",
+            "Notas de la reunión.\n".repeat(100)
+        );
+        let cases: [(&str, &[u8]); 7] = [
+            ("x.html", b"hola, esto es texto\n"),
+            ("x.hta", b"texto plano\n"),
+            ("x.bat", b"del /q C:\\*.*\r\n"),
+            ("x.ps1", b"Remove-Item -Recurse C:\\\n"),
+            ("x.vbs", b"MsgBox \"hola\"\n"),
+            ("x.js", b"alert(1)\n"),
+            ("tarde.html", late_markup.as_bytes()),
+        ];
+        for (name, bytes) in cases {
+            let r = post(&c, cid, "Texto", &[("file", name, bytes)]).await;
+            assert_status(&r, 303);
+            let links = downloads(&c, r.location().unwrap()).await;
+            assert_eq!(links.len(), 1, "{name}");
+            let stem = name.rsplit_once('.').unwrap().0;
+            assert_eq!(
+                links[0].1,
+                format!("{stem}.txt"),
+                "the page shows the kept name"
+            );
+            let d = c.get(&links[0].0).await;
+            assert_status(&d, 200);
+            assert_eq!(d.headers[header::CONTENT_TYPE], "text/plain; charset=utf-8");
+            let cd = d.headers[header::CONTENT_DISPOSITION].to_str().unwrap();
+            assert!(cd.contains(&format!("filename=\"{stem}.txt\"")), "{cd}");
+            assert!(cd.contains(&format!("filename*=UTF-8''{stem}.txt")), "{cd}");
+            assert_eq!(d.body.as_bytes(), bytes, "the bytes are served unchanged");
+        }
+        // A row kept before this rule (named .html) is still downloaded as .txt.
+        let r = post(&c, cid, "Antiguo", &[]).await;
+        assert_status(&r, 303);
+        let rid: i64 = r
+            .location()
+            .unwrap()
+            .rsplit('/')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap();
+        let mut tx = app.db.begin().await.unwrap();
+        let sha = tejido_web::features::uploads::write_bytes(&app.state, b"viejo\n")
+            .await
+            .unwrap();
+        let u = tejido_db::uploads::insert(
+            &mut tx,
+            &tejido_db::uploads::NewUpload {
+                sha256: &sha,
+                size: 6,
+                content_type: "text/plain; charset=utf-8",
+                filename: "viejo.html",
+                created_by: None,
+            },
+        )
+        .await
+        .unwrap();
+        tejido_db::uploads::attach(&mut tx, tejido_db::uploads::OwnerKind::Resource, rid, u.id)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        let d = c.get(&format!("/library/{rid}/files/{}", u.id)).await;
+        assert_status(&d, 200);
+        let cd = d.headers[header::CONTENT_DISPOSITION].to_str().unwrap();
+        assert!(cd.contains("filename=\"viejo.txt\""), "{cd}");
+        assert!(!cd.contains(".html"), "{cd}");
+    }
+);
+
+both_backends!(
+    eleven_files_get_the_too_many_files_message,
+    |app: TestApp| async move {
+        let (c, cid) = author(&app).await;
+        let names: Vec<String> = (1..=11).map(|i| format!("acta-{i}.txt")).collect();
+        let bodies: Vec<String> = (1..=11).map(|i| format!("Acta número {i}\n")).collect();
+        let files: Vec<(&str, &str, &[u8])> = names
+            .iter()
+            .zip(&bodies)
+            .map(|(n, b)| ("file", n.as_str(), b.as_bytes()))
+            .collect();
+        let r = post(&c, cid, "Once actas", &files).await;
+        assert_status(&r, 413);
+        assert!(
+            r.body
+                .contains("Elegiste demasiados archivos: se pueden subir como máximo 10 a la vez"),
+            "{}",
+            r.body
+        );
+        assert!(!r.body.contains("demasiado grande"), "{}", r.body);
+        assert_eq!(app.count("uploads").await, 0);
+        assert_eq!(app.count("resources").await, 0);
+        assert_eq!(app.stored_files(), 0, "no temporary file is left");
+        // Ten are fine.
+        let r = post(&c, cid, "Diez actas", &files[..10]).await;
+        assert_status(&r, 303);
+        assert_eq!(app.count("uploads").await, 10);
+        let mut en = c.clone();
+        en.lang = Some("en".into());
+        let r = post(&en, cid, "Eleven", &files).await;
+        assert_status(&r, 413);
+        assert!(r.body.contains("Too many files: at most 10"), "{}", r.body);
+    }
+);
+
+both_backends!(
+    a_big_upload_is_refused_while_it_streams,
+    |app: TestApp| async move {
+        let app = app.with_upload_limit(64 * 1024);
+        let (c, cid) = author(&app).await;
+        // 2 MB: within the request's limit, over the file's: refused at the file's limit,
+        // naming it and the limit.
+        let mut big = tejido_core::uploads::SAMPLE_PDF.to_vec();
+        big.resize(2 * 1024 * 1024, b' ');
+        let r = post(&c, cid, "Grande", &[("file", "grande.pdf", &big)]).await;
+        assert_status(&r, 413);
+        assert!(
+            r.body
+                .contains("«grande.pdf» es demasiado grande: el máximo es 64 KB por archivo"),
+            "{}",
+            r.body
+        );
+        assert_eq!(temporaries(&app), 0);
+        // 30 MB, over the request's limit too: the body is cut short there (in-process the
+        // body arrives as one frame, so the request's limit is met first; over a socket the
+        // file's limit stops reading after 64 KB).
+        big.resize(30 * 1024 * 1024, b' ');
+        let r = post(&c, cid, "Enorme", &[("file", "enorme.pdf", &big)]).await;
+        assert_status(&r, 413);
+        assert!(
+            r.body.contains("El formulario es demasiado grande: entre todos sus archivos y campos puede llevar como máximo 2.3 MB"),
+            "{}",
+            r.body
+        );
+        assert_eq!(temporaries(&app), 0);
+        assert_eq!(app.stored_files(), 0);
+        assert_eq!(app.count("uploads").await, 0);
+        // Files each within the limit but together over the request's: the form is too large,
+        // and its limit is stated.
+        let part = {
+            let mut p = tejido_core::uploads::SAMPLE_PDF.to_vec();
+            p.resize(60 * 1024, b' ');
+            p
+        };
+        let many: Vec<Vec<u8>> = (0..10u8)
+            .map(|i| {
+                let mut p = part.clone();
+                p.push(i);
+                p
+            })
+            .collect();
+        let names: Vec<String> = (0..10).map(|i| format!("p{i}.pdf")).collect();
+        let files: Vec<(&str, &str, &[u8])> = names
+            .iter()
+            .zip(&many)
+            .map(|(n, b)| ("file", n.as_str(), b.as_slice()))
+            .collect();
+        let f = fields(cid, "Muchos");
+        let mut pairs: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let filler = "x".repeat(200 * 1024);
+        for _ in 0..10 {
+            pairs.push(("notes", filler.as_str()));
+        }
+        let r = c.post_multipart("/library", &pairs, &files).await;
+        assert_status(&r, 413);
+        assert!(
+            r.body.contains("El formulario es demasiado grande: entre todos sus archivos y campos puede llevar como máximo 2.3 MB"),
+            "{}",
+            r.body
+        );
+        assert_eq!(temporaries(&app), 0);
+        assert_eq!(app.stored_files(), 0);
+        assert_eq!(app.count("uploads").await, 0);
+    }
+);
+
+both_backends!(
+    an_interrupted_upload_leaves_no_temporary_file,
+    |app: TestApp| async move {
+        let (c, cid) = author(&app).await;
+        let token = c.csrf().await;
+        let boundary = "----cortado";
+        let mut body = Vec::new();
+        for (k, v) in fields(cid, "Cortado") {
+            body.extend_from_slice(
+                format!(
+                    "--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n"
+                )
+                .as_bytes(),
+            );
+        }
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.pdf\"\r\n\r\n")
+                .as_bytes(),
+        );
+        // 600 KB of a file, then the body ends without its closing boundary.
+        body.extend_from_slice(tejido_core::uploads::SAMPLE_PDF);
+        body.resize(body.len() + 600 * 1024, b' ');
+        let r = c
+            .request(
+                Method::POST,
+                &format!("/library?_csrf={}", urlencode(&token)),
+                Some(&format!("multipart/form-data; boundary={boundary}")),
+                body,
+                &[],
+            )
+            .await;
+        assert_status(&r, 422);
+        assert_eq!(temporaries(&app), 0);
+        assert_eq!(app.stored_files(), 0);
+        assert_eq!(app.count("uploads").await, 0);
+        assert_eq!(app.count("resources").await, 0);
+    }
+);
+
+both_backends!(
+    over_the_quota_is_refused_and_stores_nothing,
+    |app: TestApp| async move {
+        let app = configured(app, |c| c.upload_quota_bytes = 2000);
+        let (c, cid) = author(&app).await;
+        let a = "a".repeat(1200);
+        let r = post(&c, cid, "Primero", &[("file", "a.txt", a.as_bytes())]).await;
+        assert_status(&r, 303);
+        let b = "b".repeat(900);
+        let r = post(&c, cid, "Segundo", &[("file", "b.txt", b.as_bytes())]).await;
+        assert_status(&r, 413);
+        assert!(
+            r.body.contains("No hay espacio para «b.txt»: los archivos de esta comunidad ya ocupan 1 KB de los 2 KB disponibles"),
+            "{}",
+            r.body
+        );
+        assert_eq!(app.count("uploads").await, 1);
+        assert_eq!(
+            app.count("resources").await,
+            1,
+            "the refused resource is not created"
+        );
+        assert_eq!(
+            app.stored_files(),
+            1,
+            "nothing more is kept, not even a temporary"
+        );
+        // The same bytes attached again count again (each upload row is counted).
+        let r = post(&c, cid, "Otra vez", &[("file", "a2.txt", a.as_bytes())]).await;
+        assert_status(&r, 413);
+        // The library outside communities has a quota of its own.
+        let mut f = fields(cid, "General");
+        f.retain(|(k, _)| *k != "community" && *k != "visibility");
+        f.push(("visibility", "instance".into()));
+        let pairs: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let r = c
+            .post_multipart("/library", &pairs, &[("file", "b.txt", b.as_bytes())])
+            .await;
+        assert_status(&r, 303);
+        let r = c
+            .post_multipart("/library", &pairs, &[("file", "c.txt", a.as_bytes())])
+            .await;
+        assert_status(&r, 413);
+        assert!(
+            r.body.contains("de la biblioteca fuera de las comunidades"),
+            "{}",
+            r.body
+        );
+        assert_eq!(app.count("uploads").await, 2);
+        // The minutes of the community's events share its quota.
+        let ev = event(&app, cid).await;
+        let slug: String = match &app.db {
+            Db::Sqlite(p) => sqlx::query_scalar("SELECT slug FROM communities WHERE id = $1")
+                .bind(cid)
+                .fetch_one(p)
+                .await
+                .unwrap(),
+            Db::Postgres(p) => sqlx::query_scalar("SELECT slug FROM communities WHERE id = $1")
+                .bind(cid)
+                .fetch_one(p)
+                .await
+                .unwrap(),
+        };
+        let r = c
+            .post_multipart(
+                &format!("/c/{slug}/events/{ev}/minutes/files"),
+                &[],
+                &[("file", "lista.txt", b.as_bytes())],
+            )
+            .await;
+        assert_status(&r, 413);
+        assert!(
+            r.body.contains("No hay espacio para «lista.txt»"),
+            "{}",
+            r.body
+        );
+        assert_eq!(app.count("attachments").await, 2);
+        assert_eq!(temporaries(&app), 0);
+    }
+);
+
+both_backends!(
+    uploads_beyond_the_concurrency_limit_are_told_to_retry,
+    |app: TestApp| async move {
+        let app = configured(app, |c| {
+            c.upload_concurrency = 1;
+            c.upload_wait = std::time::Duration::from_millis(50);
+        });
+        let (c, cid) = author(&app).await;
+        // Another upload holds the only slot.
+        let held = app.state.upload_slots.clone().try_acquire_owned().unwrap();
+        let pdf = tejido_core::uploads::SAMPLE_PDF;
+        let r = post(&c, cid, "Ocupado", &[("file", "a.pdf", pdf)]).await;
+        assert_status(&r, 503);
+        assert_eq!(r.headers[header::RETRY_AFTER], "10");
+        assert!(
+            r.body.contains("se están recibiendo muchos archivos"),
+            "{}",
+            r.body
+        );
+        assert_eq!(app.count("uploads").await, 0);
+        assert_eq!(app.count("resources").await, 0);
+        // A form without files does not need a slot.
+        let r = post(&c, cid, "Sin archivos", &[]).await;
+        assert_status(&r, 303);
+        drop(held);
+        let r = post(&c, cid, "Libre", &[("file", "a.pdf", pdf)]).await;
+        assert_status(&r, 303);
+        assert_eq!(app.count("uploads").await, 1);
+        assert_eq!(
+            app.state.upload_slots.available_permits(),
+            1,
+            "the slot is given back"
+        );
+    }
+);
+
+#[test]
+fn stale_temporaries_are_removed_at_start() {
+    use std::time::{Duration, SystemTime};
+    let dir = std::env::temp_dir().join(format!("tejido_tmp_sweep_{}", std::process::id()));
+    let up = dir.join("uploads");
+    std::fs::create_dir_all(up.join("ab")).unwrap();
+    let old = SystemTime::now() - Duration::from_secs(3600);
+    let write = |p: std::path::PathBuf, age: Option<SystemTime>| {
+        std::fs::write(&p, b"x").unwrap();
+        if let Some(t) = age {
+            std::fs::File::options()
+                .write(true)
+                .open(&p)
+                .unwrap()
+                .set_modified(t)
+                .unwrap();
+        }
+        p
+    };
+    let stale = write(up.join(".tmp-abandonado"), Some(old));
+    let stale_old_layout = write(up.join("ab").join(".tmp-cdef-123"), Some(old));
+    let fresh = write(up.join(".tmp-en-curso"), None);
+    let blob = write(up.join("ab").join("c".repeat(62)), Some(old));
+    let n = tejido_web::features::uploads::remove_stale_temporaries(
+        &dir,
+        tejido_web::features::uploads::STALE_AFTER,
+    )
+    .unwrap();
+    assert_eq!(n, 2);
+    assert!(!stale.exists() && !stale_old_layout.exists());
+    assert!(fresh.exists(), "an upload still being written stays");
+    assert!(blob.exists(), "stored files stay");
+    // At start with nothing in flight, everything temporary can go.
+    assert_eq!(
+        tejido_web::features::uploads::remove_stale_temporaries(&dir, Duration::ZERO).unwrap(),
+        1
+    );
+    assert!(!fresh.exists() && blob.exists());
+    std::fs::remove_dir_all(&dir).unwrap();
+}

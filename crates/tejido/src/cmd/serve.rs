@@ -39,6 +39,18 @@ pub async fn run(mut cfg: Config, args: ServeArgs) -> anyhow::Result<()> {
             cfg.data_dir.value
         )
     })?;
+    // Temporary files of uploads a crash interrupted (an interrupted request removes its own).
+    match tejido_web::features::uploads::remove_stale_temporaries(
+        &data_dir,
+        tejido_web::features::uploads::STALE_AFTER,
+    ) {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(
+            removed = n,
+            "temporary upload files left behind were removed"
+        ),
+        Err(e) => tracing::warn!(error = %e, "could not clean temporary upload files"),
+    }
     let db = super::open_db(&cfg).await?;
     if args.demo {
         crate::demo::load_and_report(&db).await?;
@@ -55,6 +67,8 @@ pub async fn run(mut cfg: Config, args: ServeArgs) -> anyhow::Result<()> {
     web.data_dir = data_dir;
     web.upload_max_bytes = cfg.upload_max_bytes.value;
     web.trusted_proxies = cfg.trusted_proxies.value.clone();
+    web.upload_quota_bytes = u64::try_from(cfg.upload_quota_bytes.value).unwrap_or(u64::MAX);
+    web.upload_concurrency = cfg.upload_concurrency.value;
     let state = AppState::new(db.clone(), web)?;
     if args.demo {
         // The demo's attachments: their rows were loaded with the data, their bytes go here.
@@ -66,6 +80,8 @@ pub async fn run(mut cfg: Config, args: ServeArgs) -> anyhow::Result<()> {
     let mailer = tejido_web::mailer::Mailer::new(cfg.smtp.as_ref())?;
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let worker = tokio::spawn(tejido_web::jobs::run(state, mailer, stop_rx));
+    // Hourly, the same sweep: temporary files no upload has written to for a while.
+    let sweep = tokio::spawn(sweep_temporaries(data_dir_of(&cfg)));
 
     let listener = tokio::net::TcpListener::bind(cfg.bind.value)
         .await
@@ -90,8 +106,35 @@ pub async fn run(mut cfg: Config, args: ServeArgs) -> anyhow::Result<()> {
     tracing::info!("shutting down: in-flight requests finished");
     let _ = stop_tx.send(true);
     let _ = worker.await;
+    sweep.abort();
     db.close().await;
     Ok(())
+}
+
+fn data_dir_of(cfg: &Config) -> std::path::PathBuf {
+    std::path::PathBuf::from(&cfg.data_dir.value)
+}
+
+async fn sweep_temporaries(data_dir: std::path::PathBuf) {
+    let mut every = tokio::time::interval(std::time::Duration::from_secs(3600));
+    every.tick().await;
+    loop {
+        every.tick().await;
+        let dir = data_dir.clone();
+        let r = tokio::task::spawn_blocking(move || {
+            tejido_web::features::uploads::remove_stale_temporaries(
+                &dir,
+                tejido_web::features::uploads::STALE_AFTER,
+            )
+        })
+        .await;
+        match r {
+            Ok(Ok(0)) => {}
+            Ok(Ok(n)) => tracing::info!(removed = n, "stale temporary upload files removed"),
+            Ok(Err(e)) => tracing::warn!(error = %e, "could not clean temporary upload files"),
+            Err(e) => tracing::warn!(error = %e, "temporary upload sweep failed"),
+        }
+    }
 }
 
 async fn shutdown_signal() {
