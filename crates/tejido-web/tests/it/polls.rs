@@ -61,9 +61,17 @@ async fn strings(app: &TestApp, sql: &str) -> Vec<String> {
 
 /// Creates a poll through the pages and returns its id.
 async fn new_poll(w: &Cast, anonymous: bool) -> i64 {
+    new_poll_with(w, anonymous, false).await
+}
+
+/// Creates a poll, with breakdowns (organization and position level kept) when asked.
+async fn new_poll_with(w: &Cast, anonymous: bool, breakdowns: bool) -> i64 {
     let mut f = vec![("title", "Satisfacción del encuentro")];
     if anonymous {
         f.push(("anonymous", "on"));
+    }
+    if breakdowns {
+        f.push(("breakdowns", "on"));
     }
     let r = w
         .leader
@@ -307,7 +315,7 @@ both_backends!(
     anonymity_arithmetic_groups_and_csv,
     |app: TestApp| async move {
         let w = cast(&app).await;
-        let poll = new_poll(&w, true).await;
+        let poll = new_poll_with(&w, true, true).await;
         let nps = add_q(&w, poll, "nps", "¿Recomendarías la comunidad?", "").await;
         let lik = add_q(&w, poll, "likert", "Aprendí algo útil", "").await;
         let pp = add_q(&w, poll, "pre-post", "Mi conocimiento del tema", "").await;
@@ -365,6 +373,38 @@ both_backends!(
             // A second answer is not counted.
             assert_status(&cl.post_form(&path, &f).await, 303);
         }
+        // Five answers were published as one batch; the sixth is held, counted as answered but
+        // not in the results, which say why.
+        let held = format!("SELECT COUNT(*) FROM poll_held WHERE poll_id = {poll}");
+        assert_eq!(scalar(&app, &held).await, 1);
+        let results_api = format!("/api/v1/communities/{}/polls/{poll}/results", w.slug);
+        let j = w.member.get(&results_api).await.json();
+        assert_eq!(
+            (&j["responses"], &j["held"], &j["answered"]),
+            (&json!(5), &json!(1), &json!(6))
+        );
+        let page = w
+            .member
+            .get(&format!("/c/{}/polls/{poll}/results", w.slug))
+            .await;
+        assert!(
+            page.body.contains("se publican en lotes de 5"),
+            "{}",
+            page.body
+        );
+        let show = w.member.get(&format!("/c/{}/polls/{poll}", w.slug)).await;
+        assert!(show.body.contains("Respondieron: 6"));
+        // Closing publishes the rest, however few.
+        let r = w
+            .leader
+            .post_form(
+                &format!("/c/{}/polls/{poll}/status", w.slug),
+                &[("status", "closed")],
+            )
+            .await;
+        assert_status(&r, 303);
+        assert_eq!(scalar(&app, &held).await, 0);
+        assert_eq!(app.count("poll_held_answers").await, 0);
         assert_eq!(
             scalar(
                 &app,
