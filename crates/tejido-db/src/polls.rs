@@ -21,7 +21,9 @@
 //!   least [`tejido_core::polls::PUBLISH_BATCH`] are waiting (all of them when the poll closes,
 //!   whatever their number), each with a fresh random id, inserted in random order; the batch's
 //!   rows share that transaction, and no participant row. Response ids are 128 random bits, and
-//!   the SQLite tables are `WITHOUT ROWID`, so no hidden sequential rowid exists.
+//!   the SQLite tables are `WITHOUT ROWID`, so no hidden sequential rowid exists. After each answer
+//!   the poll's held rows are rewritten the same way (fresh ids, random order), so while they wait
+//!   their storage order is not the order of answering either.
 //! - On SQLite, deletions in these tables run with `secure_delete` (the bytes of a held answer are
 //!   overwritten, not left in a page's free space), and [`tidy_files`] checkpoints and truncates the
 //!   WAL after every anonymous answer and every batch, so the frames that held an answer next to
@@ -449,8 +451,15 @@ pub struct Submission<'a> {
 }
 
 /// Records that `person_id` answered and stores the answer — published with its author, or held
-/// when anonymous; false (nothing written) when they had answered already.
-pub async fn submit(tx: &mut Tx, poll_id: i64, person_id: i64, s: &Submission<'_>) -> Result<bool> {
+/// when anonymous (the poll's held answers then rewritten with ids from `fresh_id`, see
+/// [`move_held`]); false (nothing written) when they had answered already.
+pub async fn submit(
+    tx: &mut Tx,
+    poll_id: i64,
+    person_id: i64,
+    s: &Submission<'_>,
+    fresh_id: &mut (dyn FnMut() -> String + Send),
+) -> Result<bool> {
     let inserted = on_tx!(tx, |c| {
         sqlx::query(
             "INSERT INTO poll_participants (poll_id, person_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
@@ -491,6 +500,8 @@ pub async fn submit(tx: &mut Tx, poll_id: i64, person_id: i64, s: &Submission<'_
             }
             Ok::<(), sqlx::Error>(())
         })?;
+        let held = held_rows(tx, poll_id).await?;
+        move_held(tx, poll_id, held, None, fresh_id).await?;
         return Ok(true);
     };
     on_tx!(tx, |c| {
@@ -559,47 +570,76 @@ pub async fn publish_held(
     .execute(&mut *c)
     .await
     .map(|_| ()))?;
-    let held: Vec<(String, Option<i64>, Option<String>)> = on_tx!(tx, |c| sqlx::query_as(
+    let held = held_rows(tx, poll_id).await?;
+    if held.is_empty() || held.len() < min {
+        return Ok(0);
+    }
+    move_held(tx, poll_id, held, Some(on), fresh_id).await
+}
+
+type HeldRow = (String, Option<i64>, Option<String>);
+
+async fn held_rows(tx: &mut Tx, poll_id: i64) -> Result<Vec<HeldRow>> {
+    Ok(on_tx!(tx, |c| sqlx::query_as(
         "SELECT id, organization_id, position_level FROM poll_held WHERE poll_id = $1"
     )
     .bind(poll_id)
     .fetch_all(&mut *c)
-    .await)?;
-    if held.is_empty() || held.len() < min {
-        return Ok(0);
-    }
-    let mut batch: Vec<(String, String, Option<i64>, Option<String>)> = held
-        .into_iter()
-        .map(|(old, org, level)| (fresh_id(), old, org, level))
-        .collect();
+    .await)?)
+}
+
+/// Rewrites the `held` answers with fresh ids, inserted in the (random) order of those ids, into
+/// the response tables dated `publish` — or, with `None`, back into the holding tables, which
+/// [`submit`] does after each answer so that the held rows' physical order is not the order of
+/// answering either. The old rows are deleted by id (an answer held meanwhile is left alone).
+async fn move_held(
+    tx: &mut Tx,
+    poll_id: i64,
+    held: Vec<HeldRow>,
+    publish: Option<NaiveDate>,
+    fresh_id: &mut (dyn FnMut() -> String + Send),
+) -> Result<usize> {
+    let mut batch: Vec<(String, HeldRow)> = held.into_iter().map(|h| (fresh_id(), h)).collect();
     // Random ids in sorted order: a uniformly shuffled order of insertion.
     batch.sort();
     secure_delete(tx).await?;
+    let answers_sql = if publish.is_some() {
+        "INSERT INTO poll_answers (response_id, question_id, num, num2, text)
+         SELECT $1, question_id, num, num2, text FROM poll_held_answers WHERE held_id = $2"
+    } else {
+        "INSERT INTO poll_held_answers (held_id, question_id, num, num2, text)
+         SELECT $1, question_id, num, num2, text FROM poll_held_answers WHERE held_id = $2"
+    };
     on_tx!(tx, |c| {
-        for (new, _, org, level) in &batch {
-            sqlx::query(
-                "INSERT INTO poll_responses (id, poll_id, submitted_on, organization_id, position_level) VALUES ($1, $2, $3, $4, $5)",
-            )
-            .bind(new)
-            .bind(poll_id)
-            .bind(on)
-            .bind(org)
-            .bind(level)
-            .execute(&mut *c)
-            .await?;
+        for (new, (_, org, level)) in &batch {
+            let q = match publish {
+                Some(on) => sqlx::query(
+                    "INSERT INTO poll_responses (id, poll_id, organization_id, position_level, submitted_on)
+                     VALUES ($1, $2, $3, $4, $5)",
+                )
+                .bind(new)
+                .bind(poll_id)
+                .bind(org)
+                .bind(level)
+                .bind(on),
+                None => sqlx::query(
+                    "INSERT INTO poll_held (id, poll_id, organization_id, position_level) VALUES ($1, $2, $3, $4)",
+                )
+                .bind(new)
+                .bind(poll_id)
+                .bind(org)
+                .bind(level),
+            };
+            q.execute(&mut *c).await?;
         }
-        for (new, old, _, _) in &batch {
-            sqlx::query(
-                "INSERT INTO poll_answers (response_id, question_id, num, num2, text)
-                 SELECT $1, question_id, num, num2, text FROM poll_held_answers WHERE held_id = $2",
-            )
-            .bind(new)
-            .bind(old)
-            .execute(&mut *c)
-            .await?;
+        for (new, (old, _, _)) in &batch {
+            sqlx::query(answers_sql)
+                .bind(new)
+                .bind(old)
+                .execute(&mut *c)
+                .await?;
         }
-        // By id, not by poll: an answer held meanwhile waits for the next batch.
-        for (_, old, _, _) in &batch {
+        for (_, (old, _, _)) in &batch {
             sqlx::query("DELETE FROM poll_held_answers WHERE held_id = $1")
                 .bind(old)
                 .execute(&mut *c)

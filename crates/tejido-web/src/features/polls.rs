@@ -565,7 +565,8 @@ async fn write_answer(
         answers: &answers,
     };
     let mut tx = s.db.begin().await?;
-    if !store::submit(&mut tx, p.id, pid, &sub).await? {
+    let mut fresh = random_id;
+    if !store::submit(&mut tx, p.id, pid, &sub, &mut fresh).await? {
         return Ok(Submitted::Already);
     }
     // No audit row: its time and user would undo the anonymity of the response.
