@@ -1388,3 +1388,195 @@ both_backends!(
         );
     }
 );
+
+// Organization and position level are stored only when the poll announces them before answering;
+// then groups under five stay hidden on the page and in the API. The setting is fixed once
+// anyone answered, and the API shows it.
+both_backends!(breakdowns_only_when_announced, |app: TestApp| async move {
+    let w = cast(&app).await;
+    let poll = new_poll_with(&w, true, true).await;
+    let lik = add_q(&w, poll, "likert", "Aprendí algo útil", "").await;
+    open(&w, poll).await;
+    let api = format!("/api/v1/communities/{}/polls/{poll}", w.slug);
+    assert_eq!(w.member.get(&api).await.json()["poll"]["breakdowns"], true);
+    // Announced on the answer page, before the form.
+    let page = w
+        .member
+        .get(&format!("/c/{}/polls/{poll}/answer", w.slug))
+        .await;
+    let notice = page.body.find("breakdowns-notice").unwrap();
+    let form = format!("action=\"/c/{}/polls/{poll}/answer\"", w.slug);
+    assert!(notice < page.body.find(&form).unwrap());
+    assert!(page.body.contains("tu organización y tu nivel de puesto"));
+    // Six in one organization (five at the operational level, one leader), one elsewhere.
+    let big = org_with(&app, "Colectivo Sur", "cso", "08").await;
+    let small = org_with(&app, "Fundación Pequeña", "cso", "08").await;
+    let path = format!("/c/{}/polls/{poll}/answer", w.slug);
+    for i in 0..7 {
+        let (cl, _, pid) = app
+            .signed_in(&format!("grupo{}@example.org", next_n()), false)
+            .await;
+        app.add_member(w.cid, pid, Role::Member).await;
+        let (org, level) = match i {
+            6 => (small, "operational"),
+            5 => (big, "leadership"),
+            _ => (big, "operational"),
+        };
+        exec(
+            &app,
+            &format!("UPDATE people SET organization_id = {org}, position_level = '{level}' WHERE id = {pid}"),
+        )
+        .await
+        .unwrap();
+        let key = format!("q{lik}");
+        assert_status(&cl.post_form(&path, &[(key.as_str(), "4")]).await, 303);
+    }
+    // The settings cannot drop the announcement now.
+    let r = w
+        .leader
+        .post_form(
+            &format!("/c/{}/polls/{poll}/settings", w.slug),
+            &[("title", "Satisfacción del encuentro"), ("anonymous", "on")],
+        )
+        .await;
+    assert_status(&r, 422);
+    assert!(r
+        .body
+        .contains("no se pueden cambiar después de recibir respuestas"));
+    let r = w
+        .leader
+        .post_form(
+            &format!("/c/{}/polls/{poll}/status", w.slug),
+            &[("status", "closed")],
+        )
+        .await;
+    assert_status(&r, 303);
+    assert_eq!(
+        scalar(
+            &app,
+            &format!("SELECT COUNT(*) FROM poll_responses WHERE poll_id = {poll} AND organization_id IS NOT NULL AND position_level IS NOT NULL")
+        )
+        .await,
+        7
+    );
+    let j = w.member.get(&format!("{api}/results")).await.json();
+    assert_eq!(j["responses"], 7);
+    assert_eq!(
+        j["by_organization"]["groups"],
+        json!([{ "label": "Colectivo Sur", "n": 6 }])
+    );
+    assert_eq!(j["by_organization"]["hidden_groups"], 1);
+    assert_eq!(
+        j["by_position_level"]["groups"],
+        json!([{ "label": "operational", "n": 6 }])
+    );
+    assert_eq!(j["by_position_level"]["hidden_groups"], 1);
+    let page = w
+        .member
+        .get(&format!("/c/{}/polls/{poll}/results", w.slug))
+        .await;
+    assert!(page.body.contains("Colectivo Sur: 6"));
+    assert!(!page.body.contains("Fundación Pequeña") && !page.body.contains("leadership"));
+    // A poll without the announcement says nothing of it and shows no breakdown.
+    let plain = new_poll(&w, true).await;
+    add_q(&w, plain, "likert", "Aprendí algo útil", "").await;
+    open(&w, plain).await;
+    let page = w
+        .member
+        .get(&format!("/c/{}/polls/{plain}/answer", w.slug))
+        .await;
+    assert!(!page.body.contains("breakdowns-notice"));
+    let results = w
+        .member
+        .get(&format!("/c/{}/polls/{plain}/results", w.slug))
+        .await;
+    assert!(!results.body.contains("id=\"groups\""));
+});
+
+// Migration 0023 on answers stored the old way (in the order of answering, one per transaction):
+// anonymous responses get fresh ids and one date per poll, nothing else changes; a poll whose
+// responses carry organization or level is marked as announcing breakdowns.
+both_backends!(
+    migration_reshuffles_stored_answers,
+    |app: TestApp| async move {
+        let w = cast(&app).await;
+        let anon = new_poll(&w, true).await;
+        let q = add_q(&w, anon, "short", "Una palabra", "").await;
+        let named = new_poll(&w, false).await;
+        let nq = add_q(&w, named, "short", "Una palabra", "").await;
+        let org = org_with(&app, "Colectivo Este", "cso", "08").await;
+        let old: Vec<String> = (1..=6).map(|i| format!("{i:032x}")).collect();
+        for (i, id) in old.iter().enumerate() {
+            let day = format!("2025-03-0{}", i + 1);
+            exec(&app, &format!("INSERT INTO poll_responses (id, poll_id, submitted_on, organization_id) VALUES ('{id}', {anon}, '{day}', {org})")).await.unwrap();
+            exec(&app, &format!("INSERT INTO poll_answers (response_id, question_id, text) VALUES ('{id}', {q}, 'palabra{i}')")).await.unwrap();
+        }
+        let kept = format!("{:032x}", 99);
+        exec(&app, &format!("INSERT INTO poll_responses (id, poll_id, submitted_on) VALUES ('{kept}', {named}, '2025-03-01')")).await.unwrap();
+        exec(&app, &format!("INSERT INTO poll_answers (response_id, question_id, text) VALUES ('{kept}', {nq}, 'nombrada')")).await.unwrap();
+        exec(&app, &format!("INSERT INTO poll_response_authors (response_id, person_id) SELECT '{kept}', MIN(id) FROM people")).await.unwrap();
+        let sql = match app.db {
+            Db::Sqlite(_) => {
+                include_str!("../../../tejido-db/migrations/sqlite/0023_polls_held.sql")
+            }
+            Db::Postgres(_) => {
+                include_str!("../../../tejido-db/migrations/postgres/0023_polls_held.sql")
+            }
+        };
+        let data = &sql[sql.find("UPDATE polls SET breakdowns").unwrap()..];
+        match &app.db {
+            Db::Sqlite(p) => sqlx::raw_sql(data).execute(p).await.map(|_| ()).unwrap(),
+            Db::Postgres(p) => sqlx::raw_sql(data).execute(p).await.map(|_| ()).unwrap(),
+        }
+        let ids = strings(
+            &app,
+            &format!("SELECT id FROM poll_responses WHERE poll_id = {anon}"),
+        )
+        .await;
+        assert_eq!(ids.len(), 6);
+        assert!(
+            ids.iter().all(|i| i.len() == 32
+                && i.chars().all(|c| c.is_ascii_hexdigit())
+                && !old.contains(i)),
+            "{ids:?}"
+        );
+        let mut texts = strings(&app, &format!("SELECT a.text FROM poll_answers a JOIN poll_responses r ON r.id = a.response_id WHERE r.poll_id = {anon}")).await;
+        texts.sort();
+        assert_eq!(
+            texts,
+            (0..6).map(|i| format!("palabra{i}")).collect::<Vec<_>>()
+        );
+        let days = strings(&app, &format!("SELECT DISTINCT CAST(submitted_on AS TEXT) FROM poll_responses WHERE poll_id = {anon}")).await;
+        assert_eq!(days, ["2025-03-06"]);
+        assert_eq!(app.count("poll_answers").await, 7);
+        assert!(
+            exec(&app, "SELECT 1 FROM poll_reshuffle").await.is_err(),
+            "the scratch table is dropped"
+        );
+        // The non-anonymous response is untouched; the flag follows the stored attributes.
+        assert_eq!(
+            strings(
+                &app,
+                &format!("SELECT id FROM poll_responses WHERE poll_id = {named}")
+            )
+            .await,
+            [kept]
+        );
+        assert_eq!(
+            scalar(
+                &app,
+                &format!("SELECT COUNT(*) FROM polls WHERE breakdowns AND id = {anon}")
+            )
+            .await,
+            1
+        );
+        assert_eq!(
+            scalar(
+                &app,
+                &format!("SELECT COUNT(*) FROM polls WHERE breakdowns AND id = {named}")
+            )
+            .await,
+            0
+        );
+    }
+);
