@@ -46,7 +46,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(20, "0020_funding"),
     migration!(21, "0021_reports"),
     migration!(22, "0022_polls_network"),
-    migration!(23, "0023_polls_held"),
+    migration!(24, "0024_polls_held"),
 ];
 
 const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

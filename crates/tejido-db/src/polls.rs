@@ -8,7 +8,7 @@
 //!   when the poll announces it before answering (`polls.breakdowns`), the respondent's
 //!   organization and position level; results show those only for groups of at least
 //!   [`tejido_core::polls::MIN_GROUP`] responses. Existing polls whose responses carried them were
-//!   marked `breakdowns` by migration 0023.
+//!   marked `breakdowns` by migration 0024.
 //! - That a person answered is `poll_participants (poll_id, person_id)`, written at once (it stops
 //!   a second answer, drives reminders and the "N answered" count). [`submit`] rewrites the poll's
 //!   participants in person-id order after each answer, so their physical order (PostgreSQL

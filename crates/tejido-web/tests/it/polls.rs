@@ -1493,7 +1493,7 @@ both_backends!(breakdowns_only_when_announced, |app: TestApp| async move {
     assert!(!results.body.contains("id=\"groups\""));
 });
 
-// Migration 0023 on answers stored the old way (in the order of answering, one per transaction):
+// Migration 0024 on answers stored the old way (in the order of answering, one per transaction):
 // anonymous responses get fresh ids and one date per poll, nothing else changes; a poll whose
 // responses carry organization or level is marked as announcing breakdowns.
 both_backends!(
@@ -1517,10 +1517,10 @@ both_backends!(
         exec(&app, &format!("INSERT INTO poll_response_authors (response_id, person_id) SELECT '{kept}', MIN(id) FROM people")).await.unwrap();
         let sql = match app.db {
             Db::Sqlite(_) => {
-                include_str!("../../../tejido-db/migrations/sqlite/0023_polls_held.sql")
+                include_str!("../../../tejido-db/migrations/sqlite/0024_polls_held.sql")
             }
             Db::Postgres(_) => {
-                include_str!("../../../tejido-db/migrations/postgres/0023_polls_held.sql")
+                include_str!("../../../tejido-db/migrations/postgres/0024_polls_held.sql")
             }
         };
         let data = &sql[sql.find("UPDATE polls SET breakdowns").unwrap()..];
