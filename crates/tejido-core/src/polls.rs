@@ -14,6 +14,10 @@ use crate::validate::{self, FieldErrors, Validated};
 
 /// Breakdowns of results (by organization, position level) with fewer responses are hidden.
 pub const MIN_GROUP: usize = 5;
+/// Answers to an anonymous poll are held and published together once this many wait (all of them
+/// when the poll stops accepting answers), so no published response can be told from the other
+/// answers of its batch by the order or the moment it was stored.
+pub const PUBLISH_BATCH: usize = 5;
 /// Most questions in one poll, and options in one question.
 pub const MAX_QUESTIONS: usize = 60;
 pub const MAX_OPTIONS: usize = 20;
@@ -85,6 +89,9 @@ pub struct PollForm {
     pub event: String,
     /// "on" when anonymous.
     pub anonymous: String,
+    /// "on" when responses keep the respondent's organization and position level (announced on
+    /// the answer page).
+    pub breakdowns: String,
     /// `YYYY-MM-DDTHH:MM` in the community's time zone, empty for "now".
     pub opens_at: String,
     /// `YYYY-MM-DDTHH:MM`, empty for "when closed by hand".
@@ -97,6 +104,7 @@ pub struct PollInput {
     pub description: Option<String>,
     pub event_id: Option<i64>,
     pub anonymous: bool,
+    pub breakdowns: bool,
     /// Local times; the web layer converts them with the community's zone.
     pub opens_at: Option<NaiveDateTime>,
     pub closes_at: Option<NaiveDateTime>,
@@ -133,6 +141,7 @@ impl PollForm {
             description,
             event_id,
             anonymous: truthy(&self.anonymous),
+            breakdowns: truthy(&self.breakdowns),
             opens_at,
             closes_at,
         })
@@ -507,6 +516,21 @@ pub fn percent(part: usize, whole: usize) -> f64 {
     }
 }
 
+/// Whether the held answers of an anonymous poll are published now: a full batch, or whatever
+/// waits once the poll no longer accepts answers (closed, or past its closing time).
+pub fn publish_due(held: usize, accepting: bool) -> bool {
+    held >= PUBLISH_BATCH || (!accepting && held > 0)
+}
+
+/// The fewest held answers [`publish_due`] publishes together.
+pub fn publish_min(accepting: bool) -> usize {
+    if accepting {
+        PUBLISH_BATCH
+    } else {
+        1
+    }
+}
+
 /// Whether a breakdown group may be shown.
 pub fn group_visible(n: usize) -> bool {
     n >= MIN_GROUP
@@ -713,6 +737,11 @@ mod tests {
             at(9)
         ));
         assert!(question_editable(0));
+        assert!(!publish_due(0, true) && !publish_due(0, false));
+        assert!(!publish_due(PUBLISH_BATCH - 1, true));
+        assert!(publish_due(PUBLISH_BATCH, true) && publish_due(PUBLISH_BATCH + 3, true));
+        assert!(publish_due(1, false));
+        assert_eq!((publish_min(true), publish_min(false)), (PUBLISH_BATCH, 1));
         assert!(!question_editable(1));
     }
 

@@ -47,6 +47,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(21, "0021_reports"),
     migration!(22, "0022_polls_network"),
     migration!(23, "0023_visibility"),
+    migration!(24, "0024_polls_held"),
 ];
 
 const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

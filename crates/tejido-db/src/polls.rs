@@ -1,25 +1,50 @@
 //! Polls and learning reviews: storage.
 //!
-//! **Anonymity that holds in the database.** For an anonymous poll nothing stored links a response
-//! to a person:
-//! - `poll_responses` and `poll_answers` have no person, user, session, IP address or time of day;
-//!   a response keeps only the *date* it was sent and the respondent's breakdown groups
-//!   (organization and position level), which results show only for groups of at least
-//!   [`tejido_core::polls::MIN_GROUP`] responses.
-//! - A response's id is 128 random bits chosen by the caller (not a sequence), so ids say nothing
-//!   about the order of answering. On SQLite the tables are `WITHOUT ROWID`, so no hidden
-//!   sequential rowid exists and rows sit in key order.
-//! - That a person answered is `poll_participants (poll_id, person_id)`: no id, no time, nothing in
-//!   common with the response. Its primary key stops a second answer. Because PostgreSQL stores
-//!   rows in insertion order (and a dump lists them so), [`submit`] rewrites the poll's
-//!   participants in person-id order after each answer, so the n-th participant row no longer
-//!   corresponds to the n-th response row.
-//! - Not defended: someone watching the live server (the request, the write-ahead log, a
-//!   transaction's id in PostgreSQL's system columns) at the moment of answering. That attacker can
-//!   read the request itself; the defence is operational.
+//! **Anonymity that holds in the files.** For an anonymous poll nothing stored — no column, no
+//! storage order, no page of SQLite's write-ahead log, no PostgreSQL row header — pairs a response
+//! with the person who gave it:
+//! - `poll_responses` and `poll_answers` have no person, user, session, IP address or time of day.
+//!   A response keeps the *date its batch was published* (not the date of answering) and, only
+//!   when the poll announces it before answering (`polls.breakdowns`), the respondent's
+//!   organization and position level; results show those only for groups of at least
+//!   [`tejido_core::polls::MIN_GROUP`] responses. Existing polls whose responses carried them were
+//!   marked `breakdowns` by migration 0024.
+//! - That a person answered is `poll_participants (poll_id, person_id)`, written at once (it stops
+//!   a second answer, drives reminders and the "N answered" count). [`submit`] rewrites the poll's
+//!   participants in person-id order after each answer, so their physical order (PostgreSQL
+//!   stores rows in insertion order, and a dump lists them so) is not the order of answering.
+//! - The participant row has to be written in the same transaction as the answer (or one could
+//!   exist without the other), and rows written together sit together: in the same WAL frames on
+//!   SQLite, with the same `xmin` on PostgreSQL. So the answer is first *held*: `poll_held` and
+//!   `poll_held_answers`, with no author, no time and a random id that is never used again.
+//!   [`publish_held`] moves held answers, in a separate transaction, to the response tables once at
+//!   least [`tejido_core::polls::PUBLISH_BATCH`] are waiting (all of them when the poll closes,
+//!   whatever their number), each with a fresh random id, inserted in random order; the batch's
+//!   rows share that transaction, and no participant row. Response ids are 128 random bits, and
+//!   the SQLite tables are `WITHOUT ROWID`, so no hidden sequential rowid exists. After each answer
+//!   the poll's held rows are rewritten the same way (fresh ids, random order), so while they wait
+//!   their storage order is not the order of answering either.
+//! - On SQLite, deletions in these tables run with `secure_delete` (the bytes of a held answer are
+//!   overwritten, not left in a page's free space), and [`tidy_files`] checkpoints and truncates the
+//!   WAL after every anonymous answer and every batch, so the frames that held an answer next to
+//!   its participant row leave the files. It never waits long: when the database is busy the next
+//!   call does it. On PostgreSQL it vacuums the holding tables, so their dead rows (which share
+//!   an `xmin` with a dead version of a participant row) can be reused.
+//!
+//! Counting: "N answered" is the participant count (held answers included: it says no more than
+//! the participant list). Results, their counts and the CSV exports are computed only from
+//! published responses, and the pages say that answers are published in batches while some are
+//! held — so a figure never moves by one person's answer.
+//!
+//! Not defended: someone watching the live server at the moment of answering (the request, the
+//! process's memory, the WAL between an answer's commit and its checkpoint, a busy checkpoint), or
+//! comparing two copies of the files taken between answers (a held answer that appears between
+//! them belongs to the participant who appears between them); on PostgreSQL, bytes of dead rows
+//! that stay on disk until their page is reused. That attacker can read the requests themselves;
+//! the defence is operational (access to the server, encrypted disks and backups).
 //!
 //! The author of a response to a *non-anonymous* poll is in `poll_response_authors`, written only
-//! for such polls.
+//! for such polls, whose answers are published at once.
 
 use chrono::NaiveDate;
 use tejido_core::page::{Page, PageReq};
@@ -38,6 +63,9 @@ pub struct Poll {
     pub title: String,
     pub description: Option<String>,
     pub anonymous: bool,
+    /// Responses keep the respondent's organization and position level (announced before
+    /// answering); otherwise they keep neither.
+    pub breakdowns: bool,
     pub status: String,
     pub opens_at: Option<DateTime<Utc>>,
     pub closes_at: Option<DateTime<Utc>>,
@@ -61,7 +89,7 @@ impl Poll {
 }
 
 const POLL_COLS: &str =
-    "p.id, p.community_id, p.event_id, p.title, p.description, p.anonymous, p.status, p.opens_at,
+    "p.id, p.community_id, p.event_id, p.title, p.description, p.anonymous, p.breakdowns, p.status, p.opens_at,
     p.closes_at, p.template, p.invited_at, p.reminded_at, p.created_at, p.updated_at";
 
 #[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
@@ -97,6 +125,7 @@ pub struct PollRow<'a> {
     pub description: Option<&'a str>,
     pub event_id: Option<i64>,
     pub anonymous: bool,
+    pub breakdowns: bool,
     pub opens_at: Option<DateTime<Utc>>,
     pub closes_at: Option<DateTime<Utc>>,
     pub template: Option<&'a str>,
@@ -112,7 +141,7 @@ pub async fn insert(
     Ok(on_tx!(tx, |c| {
         sqlx::query_scalar(
             "INSERT INTO polls (community_id, event_id, title, description, anonymous, status, opens_at, closes_at, template,
-             created_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, 'draft', $6, $7, $8, $9, $10, $10) RETURNING id",
+             created_by, created_at, updated_at, breakdowns) VALUES ($1, $2, $3, $4, $5, 'draft', $6, $7, $8, $9, $10, $10, $11) RETURNING id",
         )
         .bind(community_id)
         .bind(p.event_id)
@@ -124,17 +153,19 @@ pub async fn insert(
         .bind(p.template)
         .bind(by)
         .bind(t)
+        .bind(p.breakdowns)
         .fetch_one(c)
         .await
     })?)
 }
 
-/// Edits a poll's settings. Anonymity is fixed once anyone answered (the caller checks).
+/// Edits a poll's settings. Anonymity and breakdowns are fixed once anyone answered (the caller
+/// checks).
 pub async fn update(tx: &mut Tx, id: i64, p: &PollRow<'_>) -> Result<bool> {
     let n = on_tx!(tx, |c| {
         sqlx::query(
             "UPDATE polls SET event_id = $1, title = $2, description = $3, anonymous = $4, opens_at = $5, closes_at = $6,
-             updated_at = $7 WHERE id = $8",
+             updated_at = $7, breakdowns = $9 WHERE id = $8",
         )
         .bind(p.event_id)
         .bind(p.title)
@@ -144,6 +175,7 @@ pub async fn update(tx: &mut Tx, id: i64, p: &PollRow<'_>) -> Result<bool> {
         .bind(p.closes_at)
         .bind(now())
         .bind(id)
+        .bind(p.breakdowns)
         .execute(c)
         .await
         .map(|r| r.rows_affected())
@@ -258,8 +290,8 @@ pub async fn insert_question(tx: &mut Tx, poll_id: i64, q: &QuestionInput) -> Re
     })?)
 }
 
-/// Edits a question, only while the poll has no response (checked in the same statement, so an
-/// answer arriving meanwhile wins); false when nothing was changed.
+/// Edits a question, only while nobody has answered (checked in the same statement, so an answer
+/// arriving meanwhile wins); false when nothing was changed.
 pub async fn update_question(
     tx: &mut Tx,
     poll_id: i64,
@@ -269,7 +301,7 @@ pub async fn update_question(
     let n = on_tx!(tx, |c| {
         sqlx::query(
             "UPDATE poll_questions SET kind = $1, text = $2, options = $3, required = $4, level = $5
-             WHERE poll_id = $6 AND id = $7 AND NOT EXISTS (SELECT 1 FROM poll_responses r WHERE r.poll_id = $6)",
+             WHERE poll_id = $6 AND id = $7 AND NOT EXISTS (SELECT 1 FROM poll_participants pp WHERE pp.poll_id = $6)",
         )
         .bind(q.kind.as_str())
         .bind(&q.text)
@@ -338,6 +370,7 @@ pub async fn duplicate(tx: &mut Tx, poll: &Poll, title: &str, by: Option<i64>) -
         description: poll.description.as_deref(),
         event_id: poll.event_id,
         anonymous: poll.anonymous,
+        breakdowns: poll.breakdowns,
         opens_at: None,
         closes_at: None,
         template: poll.template.as_deref(),
@@ -370,8 +403,18 @@ pub async fn has_answered(db: &Db, poll_id: i64, person_id: i64) -> Result<bool>
     Ok(n > 0)
 }
 
-/// How many answered.
-pub async fn response_count(db: &Db, poll_id: i64) -> Result<i64> {
+/// How many answered (the participants, whose answers may still be held).
+pub async fn answered_count(db: &Db, poll_id: i64) -> Result<i64> {
+    Ok(on!(db, |p| sqlx::query_scalar(
+        "SELECT COUNT(*) FROM poll_participants WHERE poll_id = $1"
+    )
+    .bind(poll_id)
+    .fetch_one(p)
+    .await)?)
+}
+
+/// How many responses are published (the ones results are computed from).
+pub async fn published_count(db: &Db, poll_id: i64) -> Result<i64> {
     Ok(on!(db, |p| sqlx::query_scalar(
         "SELECT COUNT(*) FROM poll_responses WHERE poll_id = $1"
     )
@@ -380,21 +423,43 @@ pub async fn response_count(db: &Db, poll_id: i64) -> Result<i64> {
     .await)?)
 }
 
+/// How many answers of an anonymous poll wait to be published.
+pub async fn held_count(db: &Db, poll_id: i64) -> Result<i64> {
+    Ok(on!(db, |p| sqlx::query_scalar(
+        "SELECT COUNT(*) FROM poll_held WHERE poll_id = $1"
+    )
+    .bind(poll_id)
+    .fetch_one(p)
+    .await)?)
+}
+
 /// One submission, as the web layer hands it over.
 pub struct Submission<'a> {
-    /// 128 random bits as hex, chosen by the caller.
+    /// 128 random bits as hex, chosen by the caller: the response's id (non-anonymous polls), or
+    /// the held answer's, never used again once it is published (anonymous polls).
     pub response_id: &'a str,
+    /// The date stored with a non-anonymous response (published at once).
     pub on: NaiveDate,
+    /// Only when the poll announces breakdowns.
     pub organization_id: Option<i64>,
     pub position_level: Option<&'a str>,
-    /// Written to `poll_response_authors` only when `Some` (non-anonymous polls).
+    /// `Some` for a non-anonymous poll: the response is published at once, with its author in
+    /// `poll_response_authors`. `None` for an anonymous poll: the answer is held (see the module
+    /// comment).
     pub author: Option<i64>,
     pub answers: &'a [Answer],
 }
 
-/// Records that `person_id` answered and stores the response; false (nothing written) when they
-/// had answered already.
-pub async fn submit(tx: &mut Tx, poll_id: i64, person_id: i64, s: &Submission<'_>) -> Result<bool> {
+/// Records that `person_id` answered and stores the answer — published with its author, or held
+/// when anonymous (the poll's held answers then rewritten with ids from `fresh_id`, see
+/// [`move_held`]); false (nothing written) when they had answered already.
+pub async fn submit(
+    tx: &mut Tx,
+    poll_id: i64,
+    person_id: i64,
+    s: &Submission<'_>,
+    fresh_id: &mut (dyn FnMut() -> String + Send),
+) -> Result<bool> {
     let inserted = on_tx!(tx, |c| {
         sqlx::query(
             "INSERT INTO poll_participants (poll_id, person_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
@@ -408,7 +473,37 @@ pub async fn submit(tx: &mut Tx, poll_id: i64, person_id: i64, s: &Submission<'_
     if inserted == 0 {
         return Ok(false);
     }
+    secure_delete(tx).await?;
     reorder_participants(tx, poll_id).await?;
+    let Some(author) = s.author else {
+        on_tx!(tx, |c| {
+            sqlx::query(
+                "INSERT INTO poll_held (id, poll_id, organization_id, position_level) VALUES ($1, $2, $3, $4)",
+            )
+            .bind(s.response_id)
+            .bind(poll_id)
+            .bind(s.organization_id)
+            .bind(s.position_level)
+            .execute(&mut *c)
+            .await?;
+            for a in s.answers {
+                sqlx::query(
+                    "INSERT INTO poll_held_answers (held_id, question_id, num, num2, text) VALUES ($1, $2, $3, $4, $5)",
+                )
+                .bind(s.response_id)
+                .bind(a.question_id)
+                .bind(a.num)
+                .bind(a.num2)
+                .bind(&a.text)
+                .execute(&mut *c)
+                .await?;
+            }
+            Ok::<(), sqlx::Error>(())
+        })?;
+        let held = held_rows(tx, poll_id).await?;
+        move_held(tx, poll_id, held, None, fresh_id).await?;
+        return Ok(true);
+    };
     on_tx!(tx, |c| {
         sqlx::query(
             "INSERT INTO poll_responses (id, poll_id, submitted_on, organization_id, position_level) VALUES ($1, $2, $3, $4, $5)",
@@ -432,18 +527,177 @@ pub async fn submit(tx: &mut Tx, poll_id: i64, person_id: i64, s: &Submission<'_
             .execute(&mut *c)
             .await?;
         }
-        if let Some(pid) = s.author {
-            sqlx::query(
-                "INSERT INTO poll_response_authors (response_id, person_id) VALUES ($1, $2)",
-            )
+        sqlx::query("INSERT INTO poll_response_authors (response_id, person_id) VALUES ($1, $2)")
             .bind(s.response_id)
-            .bind(pid)
+            .bind(author)
             .execute(&mut *c)
             .await?;
-        }
         Ok::<(), sqlx::Error>(())
     })?;
     Ok(true)
+}
+
+/// On SQLite, makes this connection overwrite deleted rows instead of leaving their bytes in a
+/// page's free space (the participant rows rewritten by [`submit`], the held answers deleted by
+/// [`publish_held`]). A connection setting, harmless for the connection's later work.
+async fn secure_delete(tx: &mut Tx) -> Result<()> {
+    if let Tx::Sqlite(t) = tx {
+        sqlx::query("PRAGMA secure_delete = ON")
+            .execute(&mut **t)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Publishes the held answers of an anonymous poll when at least `min` are waiting (pass 1 to
+/// publish all of them, at closing): each becomes a response with a fresh id from `fresh_id`
+/// (128 random bits as hex) and the date `on`, inserted in the order of those random ids, and is
+/// deleted from the holding tables. Returns how many were published (0: too few, nothing
+/// written). Run it in its own transaction, never in the one that recorded an answer.
+pub async fn publish_held(
+    tx: &mut Tx,
+    poll_id: i64,
+    on: NaiveDate,
+    min: usize,
+    fresh_id: &mut (dyn FnMut() -> String + Send),
+) -> Result<usize> {
+    // Taking the poll row first makes two publishers of one poll wait for each other (and makes
+    // this SQLite transaction a writer from the start), so no held answer is published twice.
+    on_tx!(tx, |c| sqlx::query(
+        "UPDATE polls SET updated_at = updated_at WHERE id = $1"
+    )
+    .bind(poll_id)
+    .execute(&mut *c)
+    .await
+    .map(|_| ()))?;
+    let held = held_rows(tx, poll_id).await?;
+    if held.is_empty() || held.len() < min {
+        return Ok(0);
+    }
+    move_held(tx, poll_id, held, Some(on), fresh_id).await
+}
+
+type HeldRow = (String, Option<i64>, Option<String>);
+
+async fn held_rows(tx: &mut Tx, poll_id: i64) -> Result<Vec<HeldRow>> {
+    Ok(on_tx!(tx, |c| sqlx::query_as(
+        "SELECT id, organization_id, position_level FROM poll_held WHERE poll_id = $1"
+    )
+    .bind(poll_id)
+    .fetch_all(&mut *c)
+    .await)?)
+}
+
+/// Rewrites the `held` answers with fresh ids, inserted in the (random) order of those ids, into
+/// the response tables dated `publish` — or, with `None`, back into the holding tables, which
+/// [`submit`] does after each answer so that the held rows' physical order is not the order of
+/// answering either. The old rows are deleted by id (an answer held meanwhile is left alone).
+async fn move_held(
+    tx: &mut Tx,
+    poll_id: i64,
+    held: Vec<HeldRow>,
+    publish: Option<NaiveDate>,
+    fresh_id: &mut (dyn FnMut() -> String + Send),
+) -> Result<usize> {
+    let mut batch: Vec<(String, HeldRow)> = held.into_iter().map(|h| (fresh_id(), h)).collect();
+    // Random ids in sorted order: a uniformly shuffled order of insertion.
+    batch.sort();
+    secure_delete(tx).await?;
+    let answers_sql = if publish.is_some() {
+        "INSERT INTO poll_answers (response_id, question_id, num, num2, text)
+         SELECT $1, question_id, num, num2, text FROM poll_held_answers WHERE held_id = $2"
+    } else {
+        "INSERT INTO poll_held_answers (held_id, question_id, num, num2, text)
+         SELECT $1, question_id, num, num2, text FROM poll_held_answers WHERE held_id = $2"
+    };
+    on_tx!(tx, |c| {
+        for (new, (_, org, level)) in &batch {
+            let q = match publish {
+                Some(on) => sqlx::query(
+                    "INSERT INTO poll_responses (id, poll_id, organization_id, position_level, submitted_on)
+                     VALUES ($1, $2, $3, $4, $5)",
+                )
+                .bind(new)
+                .bind(poll_id)
+                .bind(org)
+                .bind(level)
+                .bind(on),
+                None => sqlx::query(
+                    "INSERT INTO poll_held (id, poll_id, organization_id, position_level) VALUES ($1, $2, $3, $4)",
+                )
+                .bind(new)
+                .bind(poll_id)
+                .bind(org)
+                .bind(level),
+            };
+            q.execute(&mut *c).await?;
+        }
+        for (new, (old, _, _)) in &batch {
+            sqlx::query(answers_sql)
+                .bind(new)
+                .bind(old)
+                .execute(&mut *c)
+                .await?;
+        }
+        for (_, (old, _, _)) in &batch {
+            sqlx::query("DELETE FROM poll_held_answers WHERE held_id = $1")
+                .bind(old)
+                .execute(&mut *c)
+                .await?;
+            sqlx::query("DELETE FROM poll_held WHERE id = $1")
+                .bind(old)
+                .execute(&mut *c)
+                .await?;
+        }
+        Ok::<(), sqlx::Error>(())
+    })?;
+    Ok(batch.len())
+}
+
+/// Longest wait for a busy database before [`tidy_files`] gives up (the next call does it).
+const TIDY_WAIT_MS: i64 = 250;
+
+/// After an anonymous answer or a published batch, outside any transaction: on SQLite,
+/// checkpoints the write-ahead log into the database file and truncates it to zero bytes; on
+/// PostgreSQL, vacuums the holding tables. Returns false when the database was busy (or refused)
+/// and nothing was done; never an error, since the answer is already safely stored.
+pub async fn tidy_files(db: &Db) -> bool {
+    let r: std::result::Result<bool, sqlx::Error> = async {
+        match db {
+            Db::Sqlite(p) => {
+                let mut c = p.acquire().await?;
+                let wait: i64 = sqlx::query_scalar("PRAGMA busy_timeout")
+                    .fetch_one(&mut *c)
+                    .await?;
+                sqlx::query(&format!("PRAGMA busy_timeout = {TIDY_WAIT_MS}"))
+                    .execute(&mut *c)
+                    .await?;
+                let done: std::result::Result<(i64, i64, i64), sqlx::Error> =
+                    sqlx::query_as("PRAGMA wal_checkpoint(TRUNCATE)")
+                        .fetch_one(&mut *c)
+                        .await;
+                sqlx::query(&format!("PRAGMA busy_timeout = {wait}"))
+                    .execute(&mut *c)
+                    .await?;
+                Ok(done?.0 == 0)
+            }
+            Db::Postgres(p) => {
+                // VACUUM cannot run in a transaction: the simple protocol sends it alone.
+                sqlx::raw_sql("VACUUM poll_held, poll_held_answers")
+                    .execute(p)
+                    .await?;
+                Ok(true)
+            }
+        }
+    }
+    .await;
+    match r {
+        Ok(done) => done,
+        Err(e) => {
+            tracing::debug!(error = %e, "polls: tidying the files deferred");
+            false
+        }
+    }
 }
 
 /// Rewrites a poll's participant rows in person order, so their physical order is not the order

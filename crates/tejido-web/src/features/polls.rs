@@ -4,8 +4,10 @@
 //! Who may do what: members (and admins and managers) answer open polls once, read aggregate
 //! results and take part in reviews; managers build, open, close, duplicate and remind, see
 //! non-anonymous responses and download them as CSV, and consolidate reviews. An anonymous poll's
-//! results are only aggregates, and breakdowns by organization or position level hide groups of
-//! fewer than `MIN_GROUP` responses. Storage keeps anonymity: see `tejido_db::polls`.
+//! results are only aggregates of its published responses (answers are held and published in
+//! batches of `PUBLISH_BATCH`, all of them at closing), and breakdowns by organization or position
+//! level — kept only when the poll announces them before answering — hide groups of fewer than
+//! `MIN_GROUP` responses. Storage keeps anonymity: see `tejido_db::polls`.
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -159,6 +161,7 @@ fn row<'a>(m: &Community, i: &'a PollInput, template: Option<&'a str>) -> PollRo
         description: i.description.as_deref(),
         event_id: i.event_id,
         anonymous: i.anonymous,
+        breakdowns: i.breakdowns,
         opens_at: to_utc(m, i.opens_at),
         closes_at: to_utc(m, i.closes_at),
         template,
@@ -210,6 +213,7 @@ async fn write_template(s: &AppState, c: &Ctx, w: &Who, key: &str) -> AppResult<
         description: None,
         event_id: None,
         anonymous: true,
+        breakdowns: false,
         opens_at: None,
         closes_at: None,
     };
@@ -286,7 +290,7 @@ async fn write_edit_question(
     {
         return Err(AppError::NotFound);
     }
-    if !core::question_editable(store::response_count(&s.db, p.id).await?) {
+    if !core::question_editable(store::answered_count(&s.db, p.id).await?) {
         return Ok(Err(FieldErrors::single("text", "poll-error-answered")));
     }
     let q = match form.parse() {
@@ -359,7 +363,36 @@ async fn write_status(s: &AppState, c: &Ctx, w: &Who, p: &Poll, status: &str) ->
     )
     .await?;
     tx.commit().await?;
+    if status == "closed" {
+        // Whatever is held is published at closing, however few.
+        publish(s, &w.l.community, p, false).await?;
+    }
     Ok(())
+}
+
+/// Publishes an anonymous poll's held answers when due (`core::publish_due`: a full batch, or
+/// all of them once `accepting` is false), in a transaction of its own, and then tidies the files.
+/// True when some were published.
+async fn publish(s: &AppState, m: &Community, p: &Poll, accepting: bool) -> AppResult<bool> {
+    if !p.anonymous {
+        return Ok(false);
+    }
+    let held = usize::try_from(store::held_count(&s.db, p.id).await?).unwrap_or(0);
+    if !core::publish_due(held, accepting) {
+        return Ok(false);
+    }
+    // The publication date, in the community's zone: the date every response of the batch keeps.
+    let on = Utc::now().with_timezone(&tz(m)).date_naive();
+    let mut tx = s.db.begin().await?;
+    let mut fresh = random_id;
+    let n =
+        store::publish_held(&mut tx, p.id, on, core::publish_min(accepting), &mut fresh).await?;
+    if n == 0 {
+        return Ok(false);
+    }
+    tx.commit().await?;
+    store::tidy_files(&s.db).await;
+    Ok(true)
 }
 
 fn timing(p: &Poll) -> core::Timing<'_> {
@@ -514,9 +547,14 @@ async fn write_answer(
         Ok(a) => a,
         Err(e) => return Ok(Submitted::Invalid(e)),
     };
-    let (org, level) = store::person_groups(&s.db, pid).await?;
+    // Organization and position level only when the poll announced it before answering.
+    let (org, level) = if p.breakdowns {
+        store::person_groups(&s.db, pid).await?
+    } else {
+        (None, None)
+    };
     let rid = random_id();
-    // Only the date, in the community's zone: no time of day is kept.
+    // Only the date, in the community's zone, for a non-anonymous response: no time of day.
     let on = Utc::now().with_timezone(&tz(&w.l.community)).date_naive();
     let sub = store::Submission {
         response_id: &rid,
@@ -527,11 +565,18 @@ async fn write_answer(
         answers: &answers,
     };
     let mut tx = s.db.begin().await?;
-    if !store::submit(&mut tx, p.id, pid, &sub).await? {
+    let mut fresh = random_id;
+    if !store::submit(&mut tx, p.id, pid, &sub, &mut fresh).await? {
         return Ok(Submitted::Already);
     }
     // No audit row: its time and user would undo the anonymity of the response.
     tx.commit().await?;
+    if p.anonymous {
+        // The frames that hold this answer beside its participant row leave the WAL now, and
+        // a full batch is published in a transaction of its own.
+        store::tidy_files(&s.db).await;
+        publish(s, &w.l.community, p, true).await?;
+    }
     Ok(Submitted::Saved)
 }
 
@@ -1021,13 +1066,18 @@ async fn poll_view(
         Some(pid) => store::has_answered(&s.db, p.id, pid).await?,
         None => false,
     };
-    let responses = store::response_count(&s.db, p.id).await?;
+    let responses = store::answered_count(&s.db, p.id).await?;
     let m = w.l.community;
     let form = form.unwrap_or_else(|| PollForm {
         title: p.title.clone(),
         description: p.description.clone().unwrap_or_default(),
         event: p.event_id.map(|e| e.to_string()).unwrap_or_default(),
         anonymous: if p.anonymous {
+            "on".into()
+        } else {
+            String::new()
+        },
+        breakdowns: if p.breakdowns {
             "on".into()
         } else {
             String::new()
@@ -1116,11 +1166,15 @@ async fn save_settings(
     if let Ok(i) = &r {
         if let Err(e) = check_event(&s, &w.l.community, i.event_id).await? {
             r = Err(e);
-        } else if i.anonymous != p.anonymous && store::response_count(&s.db, p.id).await? > 0 {
-            r = Err(FieldErrors::single(
-                "anonymous",
-                "poll-error-anonymity-fixed",
-            ));
+        } else if (i.anonymous, i.breakdowns) != (p.anonymous, p.breakdowns)
+            && store::answered_count(&s.db, p.id).await? > 0
+        {
+            // What is stored, and what the answer page announced, cannot change under answers.
+            r = Err(if i.anonymous != p.anonymous {
+                FieldErrors::single("anonymous", "poll-error-anonymity-fixed")
+            } else {
+                FieldErrors::single("breakdowns", "poll-error-breakdowns-fixed")
+            });
         }
     }
     match r {
@@ -1405,7 +1459,10 @@ struct ResultsPage {
     m: Community,
     p: Poll,
     manage: bool,
+    /// Published responses: the ones every figure is computed from.
     responses: usize,
+    /// Answers of an anonymous poll waiting for their batch.
+    held: i64,
     results: Vec<QResult>,
     by_org: Vec<Group>,
     by_org_hidden: usize,
@@ -1413,20 +1470,28 @@ struct ResultsPage {
     by_level_hidden: usize,
 }
 
+/// A poll's questions and published answers, and how many answers are still held. A poll that
+/// stopped accepting answers by its closing time publishes what it holds first.
 async fn results_data(
     s: &AppState,
-    c: &Ctx,
     w: &Who,
     id: i64,
-) -> AppResult<(Poll, Vec<Question>, Vec<AnswerRow>)> {
+) -> AppResult<(Poll, Vec<Question>, Vec<AnswerRow>, i64)> {
     let p = poll_of(s, w, id).await?;
     if p.is_draft() && !w.manage {
         return Err(AppError::NotFound);
     }
-    let _ = c;
+    if !p.is_draft() && !p.accepting(tejido_db::now()) {
+        publish(s, &w.l.community, &p, false).await?;
+    }
     let qs = store::questions(&s.db, p.id).await?;
     let rows = store::answers(&s.db, p.id).await?;
-    Ok((p, qs, rows))
+    let held = if p.anonymous {
+        store::held_count(&s.db, p.id).await?
+    } else {
+        0
+    };
+    Ok((p, qs, rows, held))
 }
 
 fn respondents(rows: &[AnswerRow]) -> usize {
@@ -1441,12 +1506,13 @@ async fn results_page(
     Path((slug, id)): Path<(String, i64)>,
 ) -> AppResult<Response> {
     let w = member(&s, &c, &slug).await?;
-    let (p, qs, rows) = results_data(&s, &c, &w, id).await?;
+    let (p, qs, rows, held) = results_data(&s, &w, id).await?;
     let results = aggregate(&c, &qs, &rows);
     let (by_org, by_org_hidden) = breakdown(&c, &rows, true);
     let (by_level, by_level_hidden) = breakdown(&c, &rows, false);
     Ok(html(&ResultsPage {
         responses: respondents(&rows),
+        held,
         c,
         m: w.l.community,
         p,
@@ -1465,7 +1531,7 @@ async fn results_csv(
     Path((slug, id)): Path<(String, i64)>,
 ) -> AppResult<Response> {
     let w = member(&s, &c, &slug).await?;
-    let (p, qs, rows) = results_data(&s, &c, &w, id).await?;
+    let (p, qs, rows, _) = results_data(&s, &w, id).await?;
     let mut lines = vec![vec![
         "question".into(),
         "kind".into(),
@@ -1530,7 +1596,7 @@ async fn responses_csv(
     Path((slug, id)): Path<(String, i64)>,
 ) -> AppResult<Response> {
     let w = manager(&s, &c, &slug).await?;
-    let (p, qs, rows) = results_data(&s, &c, &w, id).await?;
+    let (p, qs, rows, _) = results_data(&s, &w, id).await?;
     let mut head = vec!["n".to_owned()];
     if !p.anonymous {
         head.push("person".into());
@@ -2113,7 +2179,7 @@ async fn api_results(
 ) -> AppResult<Json<Value>> {
     c.require_user()?;
     let w = member(&s, &c, &slug).await?;
-    let (p, qs, rows) = results_data(&s, &c, &w, id).await?;
+    let (p, qs, rows, held) = results_data(&s, &w, id).await?;
     let results: Vec<Value> = aggregate(&c, &qs, &rows)
         .iter()
         .map(|r| {
@@ -2125,17 +2191,24 @@ async fn api_results(
             })
         })
         .collect();
-    let (by_org, org_hidden) = breakdown(&c, &rows, true);
-    let (by_level, level_hidden) = breakdown(&c, &rows, false);
-    let g = |v: &[Group]| {
-        v.iter()
+    // Without announced breakdowns there are no groups to show (nor stored).
+    let groups = |by_org: bool| {
+        if !p.breakdowns {
+            return Value::Null;
+        }
+        let (v, hidden) = breakdown(&c, &rows, by_org);
+        let v: Vec<Value> = v
+            .iter()
             .map(|g| json!({ "label": g.label, "n": g.n }))
-            .collect::<Vec<_>>()
+            .collect();
+        json!({ "groups": v, "hidden_groups": hidden })
     };
+    let (by_organization, by_position_level) = (groups(true), groups(false));
     Ok(Json(json!({
-        "poll": p, "responses": respondents(&rows), "questions": results,
-        "by_organization": { "groups": g(&by_org), "hidden_groups": org_hidden },
-        "by_position_level": { "groups": g(&by_level), "hidden_groups": level_hidden },
+        "poll": p, "responses": respondents(&rows), "held": held,
+        "answered": store::answered_count(&s.db, p.id).await?,
+        "publish_batch": core::PUBLISH_BATCH, "questions": results,
+        "by_organization": by_organization, "by_position_level": by_position_level,
         "min_group": core::MIN_GROUP,
     })))
 }
@@ -2334,6 +2407,7 @@ pub fn openapi_paths() -> serde_json::Map<String, serde_json::Value> {
             "post": { "summary": "Create a poll, blank or from a template (managers)", "requestBody": body(json!({ "type": "object", "properties": {
                 "template": { "type": "string", "enum": TEMPLATES }, "title": { "type": "string" }, "description": { "type": "string" },
                 "event": { "type": "string" }, "anonymous": { "type": "string", "enum": ["on", ""] },
+                "breakdowns": { "type": "string", "enum": ["on", ""], "description": "Keep each respondent's organization and position level for grouped results (announced before answering)" },
                 "opens_at": { "type": "string", "description": "YYYY-MM-DDTHH:MM, community time" }, "closes_at": { "type": "string" } } })),
                 "responses": { "201": ok("The poll and its questions"), "401": err, "403": err, "422": err } } },
         "/communities/{slug}/polls/{id}": { "parameters": [slug, id],
@@ -2351,7 +2425,7 @@ pub fn openapi_paths() -> serde_json::Map<String, serde_json::Value> {
                 "requestBody": body(json!({ "type": "object", "properties": { "answers": { "type": "object", "description": "Question id → number, string, list of option indexes, or {before, after}" } } })),
                 "responses": { "201": ok("Answered"), "401": err, "403": err, "404": err, "422": err } } },
         "/communities/{slug}/polls/{id}/results": { "parameters": [slug, id],
-            "get": { "summary": "Aggregate results: distributions, mean, median, NPS, paired pre/post difference; breakdowns hide groups under 5", "responses": { "200": ok("Results"), "401": err, "403": err, "404": err } } },
+            "get": { "summary": "Aggregate results of the published responses (an anonymous poll's answers are published in batches of 5, all at closing; `held` counts those waiting, `answered` everyone who answered): distributions, mean, median, NPS, paired pre/post difference; breakdowns (null unless the poll's `breakdowns`) hide groups under 5", "responses": { "200": ok("Results"), "401": err, "403": err, "404": err } } },
         "/communities/{slug}/polls/{id}/questions/{q}": { "parameters": [slug, id, qparam],
             "patch": { "summary": "Edit a question while the poll has no response (managers); absent fields keep their value", "requestBody": qpatch.clone(),
                 "responses": { "200": ok("The poll and its questions"), "401": err, "403": err, "404": err, "422": err } },

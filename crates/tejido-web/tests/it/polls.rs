@@ -61,9 +61,17 @@ async fn strings(app: &TestApp, sql: &str) -> Vec<String> {
 
 /// Creates a poll through the pages and returns its id.
 async fn new_poll(w: &Cast, anonymous: bool) -> i64 {
+    new_poll_with(w, anonymous, false).await
+}
+
+/// Creates a poll, with breakdowns (organization and position level kept) when asked.
+async fn new_poll_with(w: &Cast, anonymous: bool, breakdowns: bool) -> i64 {
     let mut f = vec![("title", "Satisfacción del encuentro")];
     if anonymous {
         f.push(("anonymous", "on"));
+    }
+    if breakdowns {
+        f.push(("breakdowns", "on"));
     }
     let r = w
         .leader
@@ -307,7 +315,7 @@ both_backends!(
     anonymity_arithmetic_groups_and_csv,
     |app: TestApp| async move {
         let w = cast(&app).await;
-        let poll = new_poll(&w, true).await;
+        let poll = new_poll_with(&w, true, true).await;
         let nps = add_q(&w, poll, "nps", "¿Recomendarías la comunidad?", "").await;
         let lik = add_q(&w, poll, "likert", "Aprendí algo útil", "").await;
         let pp = add_q(&w, poll, "pre-post", "Mi conocimiento del tema", "").await;
@@ -365,6 +373,38 @@ both_backends!(
             // A second answer is not counted.
             assert_status(&cl.post_form(&path, &f).await, 303);
         }
+        // Five answers were published as one batch; the sixth is held, counted as answered but
+        // not in the results, which say why.
+        let held = format!("SELECT COUNT(*) FROM poll_held WHERE poll_id = {poll}");
+        assert_eq!(scalar(&app, &held).await, 1);
+        let results_api = format!("/api/v1/communities/{}/polls/{poll}/results", w.slug);
+        let j = w.member.get(&results_api).await.json();
+        assert_eq!(
+            (&j["responses"], &j["held"], &j["answered"]),
+            (&json!(5), &json!(1), &json!(6))
+        );
+        let page = w
+            .member
+            .get(&format!("/c/{}/polls/{poll}/results", w.slug))
+            .await;
+        assert!(
+            page.body.contains("se publican en lotes de 5"),
+            "{}",
+            page.body
+        );
+        let show = w.member.get(&format!("/c/{}/polls/{poll}", w.slug)).await;
+        assert!(show.body.contains("Respondieron: 6"));
+        // Closing publishes the rest, however few.
+        let r = w
+            .leader
+            .post_form(
+                &format!("/c/{}/polls/{poll}/status", w.slug),
+                &[("status", "closed")],
+            )
+            .await;
+        assert_status(&r, 303);
+        assert_eq!(scalar(&app, &held).await, 0);
+        assert_eq!(app.count("poll_held_answers").await, 0);
         assert_eq!(
             scalar(
                 &app,
@@ -1096,3 +1136,447 @@ both_backends!(reviews_through_the_api, |app: TestApp| async move {
     assert_status(&got, 200);
     assert_eq!(got.json()["entries"].as_array().unwrap().len(), 4);
 });
+
+// ---- anonymity in the files ------------------------------------------------------------------
+
+/// What a copy of a SQLite database holds: the database file and its write-ahead log, raw bytes.
+async fn sqlite_files(p: &sqlx::SqlitePool) -> (Vec<u8>, Vec<u8>) {
+    let (_, _, file): (i64, String, String) = sqlx::query_as("PRAGMA database_list")
+        .fetch_one(p)
+        .await
+        .unwrap();
+    let db = std::fs::read(&file).unwrap();
+    let wal = std::fs::read(format!("{file}-wal")).unwrap_or_default();
+    (db, wal)
+}
+
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
+}
+
+fn be32(b: &[u8], at: usize) -> u32 {
+    u32::from_be_bytes(b[at..at + 4].try_into().unwrap())
+}
+
+/// A WAL's frames grouped by transaction (each ends with a commit frame): the page numbers written
+/// and the pages' bytes. Frames left from an earlier generation of the log are read too, as
+/// anyone holding the file could.
+fn wal_transactions(wal: &[u8]) -> Vec<(Vec<u32>, Vec<u8>)> {
+    if wal.len() < 32 {
+        return vec![];
+    }
+    let page = be32(wal, 8) as usize;
+    let mut out = vec![];
+    let mut cur: (Vec<u32>, Vec<u8>) = (vec![], vec![]);
+    let mut at = 32;
+    while at + 24 + page <= wal.len() {
+        cur.0.push(be32(wal, at));
+        cur.1.extend_from_slice(&wal[at + 24..at + 24 + page]);
+        if be32(wal, at + 4) != 0 {
+            out.push(std::mem::take(&mut cur));
+        }
+        at += 24 + page;
+    }
+    if !cur.0.is_empty() {
+        out.push(cur);
+    }
+    out
+}
+
+/// Fails when a copy of the files pairs an answer of `poll` (the words in `marks`, one per person)
+/// with a participant row. SQLite: no transaction in the WAL writes both the participants' page
+/// and a page holding an answer. PostgreSQL: no published response or answer row has the `xmin`
+/// (writing transaction) of a participant row, and a batch's responses share one transaction.
+async fn assert_unlinkable(app: &TestApp, poll: i64, marks: &[String]) {
+    match &app.db {
+        Db::Sqlite(p) => {
+            let root: i64 = sqlx::query_scalar(
+                "SELECT rootpage FROM sqlite_master WHERE name = 'poll_participants'",
+            )
+            .fetch_one(p)
+            .await
+            .unwrap();
+            let (db, wal) = sqlite_files(p).await;
+            // The participants fit one leaf page (type 0x0A), so that page number is all of them:
+            // its latest version, in the WAL or else in the database file.
+            let page = usize::from(u16::from_be_bytes([db[16], db[17]]));
+            let txs = wal_transactions(&wal);
+            let latest = txs
+                .iter()
+                .flat_map(|(pages, bytes)| {
+                    pages
+                        .iter()
+                        .enumerate()
+                        .map(move |(k, n)| (*n, bytes[k * page]))
+                })
+                .filter(|(n, _)| i64::from(*n) == root)
+                .last()
+                .map(|(_, t)| t)
+                .unwrap_or_else(|| db[(root as usize - 1) * page]);
+            assert_eq!(latest, 0x0A);
+            for (pages, bytes) in txs {
+                if !pages.contains(&(root as u32)) {
+                    continue;
+                }
+                for m in marks {
+                    assert!(
+                        find(&bytes, m.as_bytes()).is_none(),
+                        "one WAL transaction writes a participant row and the answer {m}"
+                    );
+                }
+            }
+        }
+        Db::Postgres(p) => {
+            let participants: Vec<String> =
+                sqlx::query_scalar("SELECT xmin::text FROM poll_participants")
+                    .fetch_all(p)
+                    .await
+                    .unwrap();
+            let responses: Vec<String> = sqlx::query_scalar(
+                "SELECT xmin::text FROM poll_responses WHERE poll_id = $1
+                 UNION ALL SELECT a.xmin::text FROM poll_answers a JOIN poll_responses r ON r.id = a.response_id
+                 WHERE r.poll_id = $1",
+            )
+            .bind(poll)
+            .fetch_all(p)
+            .await
+            .unwrap();
+            for x in &responses {
+                assert!(
+                    !participants.contains(x),
+                    "a response row and a participant row share the transaction {x}"
+                );
+            }
+            let published: i64 =
+                sqlx::query_scalar("SELECT COUNT(*) FROM poll_responses WHERE poll_id = $1")
+                    .bind(poll)
+                    .fetch_one(p)
+                    .await
+                    .unwrap();
+            let mut distinct = responses.clone();
+            distinct.sort();
+            distinct.dedup();
+            assert!(
+                distinct.len() as i64 <= (published + 4) / 5,
+                "{published} responses written by {} transactions",
+                distinct.len()
+            );
+        }
+    }
+}
+
+/// Whether the order in which the files store a poll's answers (the words in `marks`, in the
+/// order of answering) is the order of answering, or its reverse: SQLite by the first place each
+/// word occurs in the database file and then the WAL; PostgreSQL by physical row (`ctid`).
+async fn stored_in_answering_order(app: &TestApp, question: i64, marks: &[String]) -> bool {
+    let order: Vec<usize> = match &app.db {
+        Db::Sqlite(p) => {
+            let (mut bytes, wal) = sqlite_files(p).await;
+            bytes.extend_from_slice(&wal);
+            let mut at: Vec<(usize, usize)> = marks
+                .iter()
+                .enumerate()
+                .map(|(i, m)| {
+                    (
+                        find(&bytes, m.as_bytes()).expect("every answer is stored"),
+                        i,
+                    )
+                })
+                .collect();
+            at.sort();
+            at.into_iter().map(|(_, i)| i).collect()
+        }
+        Db::Postgres(p) => {
+            let texts: Vec<String> = sqlx::query_scalar(
+                "SELECT text FROM poll_answers WHERE question_id = $1 ORDER BY ctid",
+            )
+            .bind(question)
+            .fetch_all(p)
+            .await
+            .unwrap();
+            texts
+                .iter()
+                .map(|t| marks.iter().position(|m| m == t).unwrap())
+                .collect()
+        }
+    };
+    assert_eq!(order.len(), marks.len());
+    let forward: Vec<usize> = (0..marks.len()).collect();
+    let backward: Vec<usize> = (0..marks.len()).rev().collect();
+    order == forward || order == backward
+}
+
+// People answer an anonymous poll one after another: 9 in one community, 12 in another. After
+// every answer (with held answers waiting), after every published batch and after closing, a copy
+// of the files must not pair any answer with its author; and the stored order of the published
+// answers must not be the order of answering (in one poll or the other: each batch is shuffled, so
+// both orders survive by chance once in more than 10^7 runs).
+both_backends!(
+    anonymous_answers_unlinkable_in_the_files,
+    |app: TestApp| async move {
+        let mut in_order = vec![];
+        for (round, n) in [9usize, 12].into_iter().enumerate() {
+            let w = cast(&app).await;
+            let poll = new_poll(&w, true).await;
+            let word = add_q(&w, poll, "short", "Una palabra sobre el encuentro", "").await;
+            let lik = add_q(&w, poll, "likert", "Aprendí algo útil", "").await;
+            open(&w, poll).await;
+            let path = format!("/c/{}/polls/{poll}/answer", w.slug);
+            // Each person's answer carries a word that only the test ties to them.
+            let marks: Vec<String> = (0..n).map(|i| format!("qx{round}{i:02}zw")).collect();
+            let published = format!("SELECT COUNT(*) FROM poll_responses WHERE poll_id = {poll}");
+            for (i, mark) in marks.iter().enumerate() {
+                let (cl, _, pid) = app
+                    .signed_in(&format!("resp{}@example.org", next_n()), false)
+                    .await;
+                app.add_member(w.cid, pid, Role::Member).await;
+                let org = org_with(&app, &format!("Colectivo {round}-{i}"), "cso", "08").await;
+                exec(
+                    &app,
+                    &format!("UPDATE people SET organization_id = {org}, position_level = 'operational' WHERE id = {pid}"),
+                )
+                .await
+                .unwrap();
+                let likert = (i % 5 + 1).to_string();
+                let f = [
+                    (format!("q{word}"), mark.as_str()),
+                    (format!("q{lik}"), likert.as_str()),
+                ];
+                let f: Vec<(&str, &str)> = f.iter().map(|(k, v)| (k.as_str(), *v)).collect();
+                assert_status(&cl.post_form(&path, &f).await, 303);
+                // Published in batches of five; the rest held.
+                assert_eq!(scalar(&app, &published).await as usize, (i + 1) / 5 * 5);
+                assert_unlinkable(&app, poll, &marks[..=i]).await;
+            }
+            let r = w
+                .leader
+                .post_form(
+                    &format!("/c/{}/polls/{poll}/status", w.slug),
+                    &[("status", "closed")],
+                )
+                .await;
+            assert_status(&r, 303);
+            assert_eq!(scalar(&app, &published).await as usize, n);
+            assert_unlinkable(&app, poll, &marks).await;
+            in_order.push(stored_in_answering_order(&app, word, &marks).await);
+            // Breakdowns were not announced: no organization or level was stored, none is shown.
+            assert_eq!(
+                scalar(
+                    &app,
+                    &format!("SELECT COUNT(*) FROM poll_responses WHERE poll_id = {poll} AND (organization_id IS NOT NULL OR position_level IS NOT NULL)")
+                )
+                .await,
+                0
+            );
+            let j = w
+                .member
+                .get(&format!(
+                    "/api/v1/communities/{}/polls/{poll}/results",
+                    w.slug
+                ))
+                .await
+                .json();
+            assert_eq!(j["responses"], n);
+            assert_eq!(j["held"], 0);
+            assert!(j["by_organization"].is_null(), "{j}");
+            let texts = j["questions"][0]["texts"].as_array().unwrap();
+            assert_eq!(texts.len(), n);
+        }
+        assert!(
+            in_order.iter().any(|o| !o),
+            "the files keep the answers in the order they were given"
+        );
+    }
+);
+
+// Organization and position level are stored only when the poll announces them before answering;
+// then groups under five stay hidden on the page and in the API. The setting is fixed once
+// anyone answered, and the API shows it.
+both_backends!(breakdowns_only_when_announced, |app: TestApp| async move {
+    let w = cast(&app).await;
+    let poll = new_poll_with(&w, true, true).await;
+    let lik = add_q(&w, poll, "likert", "Aprendí algo útil", "").await;
+    open(&w, poll).await;
+    let api = format!("/api/v1/communities/{}/polls/{poll}", w.slug);
+    assert_eq!(w.member.get(&api).await.json()["poll"]["breakdowns"], true);
+    // Announced on the answer page, before the form.
+    let page = w
+        .member
+        .get(&format!("/c/{}/polls/{poll}/answer", w.slug))
+        .await;
+    let notice = page.body.find("breakdowns-notice").unwrap();
+    let form = format!("action=\"/c/{}/polls/{poll}/answer\"", w.slug);
+    assert!(notice < page.body.find(&form).unwrap());
+    assert!(page.body.contains("tu organización y tu nivel de puesto"));
+    // Six in one organization (five at the operational level, one leader), one elsewhere.
+    let big = org_with(&app, "Colectivo Sur", "cso", "08").await;
+    let small = org_with(&app, "Fundación Pequeña", "cso", "08").await;
+    let path = format!("/c/{}/polls/{poll}/answer", w.slug);
+    for i in 0..7 {
+        let (cl, _, pid) = app
+            .signed_in(&format!("grupo{}@example.org", next_n()), false)
+            .await;
+        app.add_member(w.cid, pid, Role::Member).await;
+        let (org, level) = match i {
+            6 => (small, "operational"),
+            5 => (big, "leadership"),
+            _ => (big, "operational"),
+        };
+        exec(
+            &app,
+            &format!("UPDATE people SET organization_id = {org}, position_level = '{level}' WHERE id = {pid}"),
+        )
+        .await
+        .unwrap();
+        let key = format!("q{lik}");
+        assert_status(&cl.post_form(&path, &[(key.as_str(), "4")]).await, 303);
+    }
+    // The settings cannot drop the announcement now.
+    let r = w
+        .leader
+        .post_form(
+            &format!("/c/{}/polls/{poll}/settings", w.slug),
+            &[("title", "Satisfacción del encuentro"), ("anonymous", "on")],
+        )
+        .await;
+    assert_status(&r, 422);
+    assert!(r
+        .body
+        .contains("no se pueden cambiar después de recibir respuestas"));
+    let r = w
+        .leader
+        .post_form(
+            &format!("/c/{}/polls/{poll}/status", w.slug),
+            &[("status", "closed")],
+        )
+        .await;
+    assert_status(&r, 303);
+    assert_eq!(
+        scalar(
+            &app,
+            &format!("SELECT COUNT(*) FROM poll_responses WHERE poll_id = {poll} AND organization_id IS NOT NULL AND position_level IS NOT NULL")
+        )
+        .await,
+        7
+    );
+    let j = w.member.get(&format!("{api}/results")).await.json();
+    assert_eq!(j["responses"], 7);
+    assert_eq!(
+        j["by_organization"]["groups"],
+        json!([{ "label": "Colectivo Sur", "n": 6 }])
+    );
+    assert_eq!(j["by_organization"]["hidden_groups"], 1);
+    assert_eq!(
+        j["by_position_level"]["groups"],
+        json!([{ "label": "operational", "n": 6 }])
+    );
+    assert_eq!(j["by_position_level"]["hidden_groups"], 1);
+    let page = w
+        .member
+        .get(&format!("/c/{}/polls/{poll}/results", w.slug))
+        .await;
+    assert!(page.body.contains("Colectivo Sur: 6"));
+    assert!(!page.body.contains("Fundación Pequeña") && !page.body.contains("leadership"));
+    // A poll without the announcement says nothing of it and shows no breakdown.
+    let plain = new_poll(&w, true).await;
+    add_q(&w, plain, "likert", "Aprendí algo útil", "").await;
+    open(&w, plain).await;
+    let page = w
+        .member
+        .get(&format!("/c/{}/polls/{plain}/answer", w.slug))
+        .await;
+    assert!(!page.body.contains("breakdowns-notice"));
+    let results = w
+        .member
+        .get(&format!("/c/{}/polls/{plain}/results", w.slug))
+        .await;
+    assert!(!results.body.contains("id=\"groups\""));
+});
+
+// Migration 0024 on answers stored the old way (in the order of answering, one per transaction):
+// anonymous responses get fresh ids and one date per poll, nothing else changes; a poll whose
+// responses carry organization or level is marked as announcing breakdowns.
+both_backends!(
+    migration_reshuffles_stored_answers,
+    |app: TestApp| async move {
+        let w = cast(&app).await;
+        let anon = new_poll(&w, true).await;
+        let q = add_q(&w, anon, "short", "Una palabra", "").await;
+        let named = new_poll(&w, false).await;
+        let nq = add_q(&w, named, "short", "Una palabra", "").await;
+        let org = org_with(&app, "Colectivo Este", "cso", "08").await;
+        let old: Vec<String> = (1..=6).map(|i| format!("{i:032x}")).collect();
+        for (i, id) in old.iter().enumerate() {
+            let day = format!("2025-03-0{}", i + 1);
+            exec(&app, &format!("INSERT INTO poll_responses (id, poll_id, submitted_on, organization_id) VALUES ('{id}', {anon}, '{day}', {org})")).await.unwrap();
+            exec(&app, &format!("INSERT INTO poll_answers (response_id, question_id, text) VALUES ('{id}', {q}, 'palabra{i}')")).await.unwrap();
+        }
+        let kept = format!("{:032x}", 99);
+        exec(&app, &format!("INSERT INTO poll_responses (id, poll_id, submitted_on) VALUES ('{kept}', {named}, '2025-03-01')")).await.unwrap();
+        exec(&app, &format!("INSERT INTO poll_answers (response_id, question_id, text) VALUES ('{kept}', {nq}, 'nombrada')")).await.unwrap();
+        exec(&app, &format!("INSERT INTO poll_response_authors (response_id, person_id) SELECT '{kept}', MIN(id) FROM people")).await.unwrap();
+        let sql = match app.db {
+            Db::Sqlite(_) => {
+                include_str!("../../../tejido-db/migrations/sqlite/0024_polls_held.sql")
+            }
+            Db::Postgres(_) => {
+                include_str!("../../../tejido-db/migrations/postgres/0024_polls_held.sql")
+            }
+        };
+        let data = &sql[sql.find("UPDATE polls SET breakdowns").unwrap()..];
+        match &app.db {
+            Db::Sqlite(p) => sqlx::raw_sql(data).execute(p).await.map(|_| ()).unwrap(),
+            Db::Postgres(p) => sqlx::raw_sql(data).execute(p).await.map(|_| ()).unwrap(),
+        }
+        let ids = strings(
+            &app,
+            &format!("SELECT id FROM poll_responses WHERE poll_id = {anon}"),
+        )
+        .await;
+        assert_eq!(ids.len(), 6);
+        assert!(
+            ids.iter().all(|i| i.len() == 32
+                && i.chars().all(|c| c.is_ascii_hexdigit())
+                && !old.contains(i)),
+            "{ids:?}"
+        );
+        let mut texts = strings(&app, &format!("SELECT a.text FROM poll_answers a JOIN poll_responses r ON r.id = a.response_id WHERE r.poll_id = {anon}")).await;
+        texts.sort();
+        assert_eq!(
+            texts,
+            (0..6).map(|i| format!("palabra{i}")).collect::<Vec<_>>()
+        );
+        let days = strings(&app, &format!("SELECT DISTINCT CAST(submitted_on AS TEXT) FROM poll_responses WHERE poll_id = {anon}")).await;
+        assert_eq!(days, ["2025-03-06"]);
+        assert_eq!(app.count("poll_answers").await, 7);
+        assert!(
+            exec(&app, "SELECT 1 FROM poll_reshuffle").await.is_err(),
+            "the scratch table is dropped"
+        );
+        // The non-anonymous response is untouched; the flag follows the stored attributes.
+        assert_eq!(
+            strings(
+                &app,
+                &format!("SELECT id FROM poll_responses WHERE poll_id = {named}")
+            )
+            .await,
+            [kept]
+        );
+        assert_eq!(
+            scalar(
+                &app,
+                &format!("SELECT COUNT(*) FROM polls WHERE breakdowns AND id = {anon}")
+            )
+            .await,
+            1
+        );
+        assert_eq!(
+            scalar(
+                &app,
+                &format!("SELECT COUNT(*) FROM polls WHERE breakdowns AND id = {named}")
+            )
+            .await,
+            0
+        );
+    }
+);
