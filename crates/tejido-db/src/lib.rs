@@ -15,6 +15,7 @@ pub mod directory;
 pub mod discussions;
 pub mod events;
 pub mod funding;
+pub mod gate;
 pub mod governance;
 pub mod library;
 pub mod limits;
@@ -53,9 +54,29 @@ pub enum DbError {
     MigrationChanged { version: i64 },
     #[error("a unique value already exists")]
     Conflict,
+    /// The database could not take this write now (the writer is taken and the wait would be too
+    /// long, or the pool had no free connection in time): answered as a fast "try again".
+    #[error("the database is busy")]
+    Busy,
 }
 
 impl DbError {
+    /// True when the error means "busy, try again": our own write gate, a pool time-out, or
+    /// SQLite's SQLITE_BUSY / SQLITE_LOCKED (another process holding the write lock).
+    pub fn is_busy(&self) -> bool {
+        match self {
+            DbError::Busy => true,
+            DbError::Sqlx(sqlx::Error::PoolTimedOut) => true,
+            DbError::Sqlx(sqlx::Error::Database(d)) => {
+                // SQLite's primary codes 5 (busy) and 6 (locked), extended codes included.
+                d.code()
+                    .and_then(|c| c.parse::<i64>().ok())
+                    .is_some_and(|c| matches!(c & 0xff, 5 | 6))
+            }
+            _ => false,
+        }
+    }
+
     /// True when the error is a unique-constraint violation, which the web layer shows as a
     /// field error rather than a failure.
     pub fn is_unique_violation(&self) -> bool {
@@ -82,9 +103,10 @@ pub enum Db {
     Postgres(PgPool),
 }
 
-/// A transaction on either backend.
+/// A transaction on either backend. On SQLite it holds the process's write turn
+/// ([`gate::Turn`]) until it commits or is dropped.
 pub enum Tx {
-    Sqlite(sqlx::Transaction<'static, sqlx::Sqlite>),
+    Sqlite(sqlx::Transaction<'static, sqlx::Sqlite>, gate::Turn),
     Postgres(sqlx::Transaction<'static, sqlx::Postgres>),
 }
 
@@ -104,7 +126,7 @@ macro_rules! on {
 macro_rules! on_tx {
     ($tx:expr, |$c:ident| $body:expr) => {
         match $tx {
-            $crate::Tx::Sqlite(t) => {
+            $crate::Tx::Sqlite(t, _) => {
                 let $c = &mut **t;
                 $body
             }
@@ -124,7 +146,7 @@ impl Db {
             let opts = PgConnectOptions::from_str(url)?.application_name("tejido");
             let pool = PgPoolOptions::new()
                 .max_connections(16)
-                .acquire_timeout(Duration::from_secs(10))
+                .acquire_timeout(gate::WRITE_WAIT)
                 .connect_with(opts)
                 .await?;
             Ok(Db::Postgres(pool))
@@ -142,11 +164,14 @@ impl Db {
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(10));
+            // Writers in this process queue at the gate; this bounds the wait for a writer in
+            // another process (a CLI command, a second server on the same file).
+            .busy_timeout(gate::WRITE_WAIT);
             // An in-memory database exists once per connection: keep exactly one.
             let max = if path == ":memory:" { 1 } else { 8 };
             let pool = SqlitePoolOptions::new()
                 .max_connections(max)
+                .acquire_timeout(Duration::from_secs(2))
                 .connect_with(opts)
                 .await?;
             Ok(Db::Sqlite(pool))
@@ -162,10 +187,31 @@ impl Db {
         }
     }
 
+    /// Begins a write transaction. On SQLite it first takes the process's write turn (waiting
+    /// at most [`gate::WRITE_WAIT`], or refusing at once with [`DbError::Busy`] when the queue
+    /// ahead could not be served in that time), then starts `BEGIN IMMEDIATE`, so the write lock
+    /// is taken up front: a read-then-write transaction never fails half-way with "database is
+    /// locked", and no connection sits waiting for the lock while readers need it.
     pub async fn begin(&self) -> Result<Tx> {
         Ok(match self {
-            Db::Sqlite(p) => Tx::Sqlite(p.begin().await?),
-            Db::Postgres(p) => Tx::Postgres(p.begin().await?),
+            Db::Sqlite(p) => {
+                let turn = gate::for_file(p.connect_options().get_filename())
+                    .turn()
+                    .await?;
+                let t = p.begin_with("BEGIN IMMEDIATE").await.map_err(|e| {
+                    let e = DbError::from(e);
+                    if e.is_busy() {
+                        DbError::Busy
+                    } else {
+                        e
+                    }
+                })?;
+                Tx::Sqlite(t, turn)
+            }
+            Db::Postgres(p) => Tx::Postgres(p.begin().await.map_err(|e| match e {
+                sqlx::Error::PoolTimedOut => DbError::Busy,
+                e => DbError::Sqlx(e),
+            })?),
         })
     }
 
@@ -186,7 +232,7 @@ impl Db {
 impl Tx {
     pub async fn commit(self) -> Result<()> {
         match self {
-            Tx::Sqlite(t) => t.commit().await?,
+            Tx::Sqlite(t, _turn) => t.commit().await?,
             Tx::Postgres(t) => t.commit().await?,
         }
         Ok(())

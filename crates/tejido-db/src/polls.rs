@@ -541,7 +541,7 @@ pub async fn submit(
 /// page's free space (the participant rows rewritten by [`submit`], the held answers deleted by
 /// [`publish_held`]). A connection setting, harmless for the connection's later work.
 async fn secure_delete(tx: &mut Tx) -> Result<()> {
-    if let Tx::Sqlite(t) = tx {
+    if let Tx::Sqlite(t, _) = tx {
         sqlx::query("PRAGMA secure_delete = ON")
             .execute(&mut **t)
             .await?;

@@ -232,10 +232,57 @@ fn origin_ok(state: &AppState, headers: &HeaderMap) -> bool {
 }
 
 pub async fn middleware(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    match run(state, req, next).await {
+    let accept = req
+        .headers()
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_owned();
+    let json = req.uri().path().starts_with("/api/");
+    match run(state.clone(), req, next).await {
         Ok(r) => r,
-        Err(e) => e.into_response(),
+        Err(e) => early_error(&state, &accept, json, e),
     }
+}
+
+/// An error met before the request's context exists (the session could not be read because the
+/// database is busy, say): a short answer in the language the browser asks for, with
+/// `Retry-After` when it is worth coming back.
+fn early_error(state: &AppState, accept_language: &str, json: bool, e: AppError) -> Response {
+    let resp = e.into_response();
+    let Some(err) = resp.extensions().get::<RenderError>().cloned() else {
+        return resp;
+    };
+    let tr = Tr {
+        i18n: &state.i18n,
+        locale: Locale::from_accept_language(accept_language),
+    };
+    let message = tr.t(err.code);
+    let mut out = if json {
+        (
+            err.status,
+            axum::Json(serde_json::json!({ "error": err.code, "message": message })),
+        )
+            .into_response()
+    } else {
+        let title = tr.t(&format!("{}-title", err.code));
+        let page = format!(
+            "<!doctype html><html lang=\"{}\"><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\"><title>{}</title><h1>{}</h1><p>{}</p></html>",
+            tr.locale.as_str(),
+            tejido_core::search::escape_html(&title),
+            tejido_core::search::escape_html(&title),
+            tejido_core::search::escape_html(&message)
+        );
+        (err.status, axum::response::Html(page)).into_response()
+    };
+    if err.status == StatusCode::SERVICE_UNAVAILABLE {
+        out.headers_mut().insert(
+            header::RETRY_AFTER,
+            header::HeaderValue::from(crate::error::BUSY_RETRY_AFTER_SECS),
+        );
+    }
+    out.extensions_mut().insert(err);
+    out
 }
 
 async fn run(state: AppState, req: Request, next: Next) -> Result<Response, AppError> {
@@ -498,6 +545,20 @@ fn render_error(ctx: &Ctx, json: bool, resp: Response) -> Response {
         };
         (err.status, crate::views::html(&page)).into_response()
     };
+    // A refusal to come back later says when: the handler's own figure if it gave one.
+    let retry = match err.status {
+        StatusCode::SERVICE_UNAVAILABLE => Some(crate::error::BUSY_RETRY_AFTER_SECS),
+        StatusCode::TOO_MANY_REQUESTS => Some(60),
+        _ => None,
+    };
+    if let Some(secs) = retry {
+        let v = resp
+            .headers()
+            .get(header::RETRY_AFTER)
+            .cloned()
+            .unwrap_or_else(|| header::HeaderValue::from(secs));
+        out.headers_mut().insert(header::RETRY_AFTER, v);
+    }
     out.extensions_mut().insert(err);
     out
 }

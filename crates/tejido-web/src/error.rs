@@ -17,6 +17,10 @@ pub enum AppError {
     Csrf,
     #[error("too many attempts")]
     TooManyRequests,
+    /// The database could not take the write in time (the writer is taken and the queue is
+    /// long, or no connection came free): a fast 503 with `Retry-After`, nothing changed.
+    #[error("busy")]
+    Unavailable,
     #[error("bad request: {0}")]
     BadRequest(&'static str),
     #[error("validation failed")]
@@ -27,9 +31,25 @@ pub enum AppError {
 
 impl From<tejido_db::DbError> for AppError {
     fn from(e: tejido_db::DbError) -> Self {
-        AppError::Internal(e.into())
+        if e.is_busy() {
+            AppError::Unavailable
+        } else {
+            AppError::Internal(e.into())
+        }
     }
 }
+
+/// True when an internal error is, at its root, the database saying "busy": such errors reach
+/// the handlers through `anyhow` as often as directly.
+fn is_busy(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<tejido_db::DbError>()
+            .is_some_and(tejido_db::DbError::is_busy)
+    })
+}
+
+/// Seconds a client is asked to wait before trying again after a 503 for a busy database.
+pub const BUSY_RETRY_AFTER_SECS: u64 = 2;
 
 impl AppError {
     pub fn status(&self) -> StatusCode {
@@ -38,6 +58,7 @@ impl AppError {
             AppError::Unauthorized => StatusCode::UNAUTHORIZED,
             AppError::Forbidden | AppError::Csrf => StatusCode::FORBIDDEN,
             AppError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -51,6 +72,7 @@ impl AppError {
             AppError::Forbidden => "error-forbidden",
             AppError::Csrf => "error-csrf",
             AppError::TooManyRequests => "error-too-many",
+            AppError::Unavailable => "error-busy",
             AppError::BadRequest(_) => "error-bad-request",
             AppError::Validation(_) => "error-validation",
             AppError::Internal(_) => "error-internal",
@@ -69,17 +91,21 @@ pub struct RenderError {
 
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
-        if let AppError::Internal(e) = &self {
+        let this = match self {
+            AppError::Internal(e) if is_busy(&e) => AppError::Unavailable,
+            other => other,
+        };
+        if let AppError::Internal(e) = &this {
             tracing::error!(error = %e, "internal error");
         }
-        let fields = match &self {
+        let fields = match &this {
             AppError::Validation(f) => Some(f.clone()),
             _ => None,
         };
-        let mut r = self.status().into_response();
+        let mut r = this.status().into_response();
         r.extensions_mut().insert(RenderError {
-            status: self.status(),
-            code: self.code(),
+            status: this.status(),
+            code: this.code(),
             fields,
         });
         r

@@ -488,7 +488,6 @@ async fn accept_invitation(
             (uid, pid, Some(cookie))
         }
     };
-    let mut to = "/".to_owned();
     if let Some(cid) = t.community_id {
         tejido_db::communities::add_person(&mut tx, cid, person_id, t.created_by).await?;
         let role = t
@@ -497,9 +496,6 @@ async fn accept_invitation(
             .and_then(Role::parse)
             .unwrap_or(Role::Member);
         tejido_db::communities::assign_role(&mut tx, cid, person_id, role, t.created_by).await?;
-        if let Some(comm) = tejido_db::communities::by_id(&s.db, cid).await? {
-            to = format!("/c/{}", comm.slug);
-        }
     }
     tejido_db::audit::record(
         &mut tx,
@@ -510,6 +506,13 @@ async fn accept_invitation(
     )
     .await?;
     tx.commit().await?;
+    // Read after the commit: a request never asks for a second connection while it writes.
+    let mut to = "/".to_owned();
+    if let Some(cid) = t.community_id {
+        if let Some(comm) = tejido_db::communities::by_id(&s.db, cid).await? {
+            to = format!("/c/{}", comm.slug);
+        }
+    }
     let mut r = redirect(&to);
     if let Some(ck) = new_cookie {
         r.headers_mut().append(header::SET_COOKIE, ck);

@@ -159,17 +159,20 @@ fn tr_for<'a>(s: &'a AppState, locale: Option<&str>) -> Tr<'a> {
 }
 
 /// Queues the mention e-mails of a new text and, for a reply, the subscribers' e-mails (once per
-/// person; the author gets none). Returns the users e-mailed.
+/// person; the author gets none). Returns the users e-mailed. `members` are read before the
+/// transaction began: a request holds one pool connection at a time, never a second one while
+/// its write transaction waits.
+#[allow(clippy::too_many_arguments)]
 async fn notify(
     s: &AppState,
     tx: &mut tejido_db::Tx,
+    members: &[store::Recipient],
     m: &Community,
     thread: (i64, &str),
     author: (i64, &str),
     text: &str,
     reply: bool,
 ) -> AppResult<Vec<i64>> {
-    let members = store::members(&s.db, m.id).await?;
     let pairs: Vec<(i64, String)> = members
         .iter()
         .map(|r| (r.user_id, r.display_name.clone()))
@@ -262,12 +265,14 @@ async fn write_thread(
     input: &ThreadInput,
 ) -> AppResult<i64> {
     let m = &r.l.community;
+    let members = store::members(&s.db, m.id).await?;
     let mut tx = s.db.begin().await?;
     let id = store::insert_thread(&mut tx, m.id, input, user).await?;
     index(&mut tx, c, m, id, input).await?;
     notify(
         s,
         &mut tx,
+        &members,
         m,
         (id, &input.title),
         (user, &c.display_name()),
@@ -288,11 +293,13 @@ async fn write_reply(
     body: &str,
 ) -> AppResult<i64> {
     let m = &r.l.community;
+    let members = store::members(&s.db, m.id).await?;
     let mut tx = s.db.begin().await?;
     let id = store::insert_reply(&mut tx, t.id, body, user).await?;
     notify(
         s,
         &mut tx,
+        &members,
         m,
         (t.id, &t.title),
         (user, &c.display_name()),

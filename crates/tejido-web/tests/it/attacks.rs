@@ -307,3 +307,113 @@ both_backends!(
         assert!(r.body.contains("tejido_http_requests_total"), "{}", r.body);
     }
 );
+
+/// A thread in a fresh community with `n` signed-in members who may reply.
+async fn workshop(app: &TestApp, n: usize) -> (String, i64, Vec<Client>) {
+    let (leader, _, lp) = app.signed_in("taller-lider@example.org", false).await;
+    let (cid, slug) = app.community("Taller de cuarenta", lp, "instance").await;
+    let r = leader
+        .post_form(
+            &format!("/c/{slug}/discussions"),
+            &[
+                ("title", "Acuerdos del taller"),
+                ("body", "¿Qué nos llevamos?"),
+            ],
+        )
+        .await;
+    assert_status(&r, 303);
+    let thread: i64 = r
+        .location()
+        .unwrap()
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let mut people = vec![];
+    for i in 0..n {
+        let (c, _, pid) = app
+            .signed_in(&format!("taller{i}@example.org"), false)
+            .await;
+        app.add_member(cid, pid, Role::Member).await;
+        c.csrf().await;
+        people.push(c);
+    }
+    (slug, thread, people)
+}
+
+// A workshop of forty replying to one thread at once (each reply reads the thread, writes the
+// reply and queues the mentions' mail in one transaction): every request is saved (303) or told
+// to come back (503 with Retry-After), never a 500, and every 303 is a stored reply.
+both_backends!(forty_people_writing_at_once, |app: TestApp| async move {
+    let (slug, thread, people) = workshop(&app, 40).await;
+    let before = app.count("discussion_replies").await;
+    let tasks: Vec<_> = people
+        .into_iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let path = format!("/c/{slug}/discussions/{thread}/replies");
+            tokio::spawn(async move {
+                let body = format!("Aprendí la lección {i}");
+                let r = c.post_form(&path, &[("body", body.as_str())]).await;
+                (
+                    r.status.as_u16(),
+                    r.headers.contains_key(header::RETRY_AFTER),
+                )
+            })
+        })
+        .collect();
+    let (mut saved, mut busy) = (0, 0);
+    for t in tasks {
+        match t.await.unwrap() {
+            (303, _) => saved += 1,
+            (503, true) => busy += 1,
+            other => panic!("unexpected answer {other:?}"),
+        }
+    }
+    assert_eq!(saved + busy, 40);
+    assert!(saved > 0);
+    assert_eq!(app.count("discussion_replies").await - before, saved);
+});
+
+// While another writer holds the database (on SQLite the one write turn, on PostgreSQL every
+// pooled connection), a write waits at most a second and is then refused with 503, Retry-After
+// and a message in Spanish; nothing is written. Reading goes on meanwhile on SQLite.
+both_backends!(
+    a_busy_database_answers_503_in_spanish,
+    |app: TestApp| async move {
+        let (slug, thread, people) = workshop(&app, 1).await;
+        let c = &people[0];
+        let before = app.count("discussion_replies").await;
+        let path = format!("/c/{slug}/discussions/{thread}/replies");
+        let token = c.csrf().await;
+        let held = match &app.db {
+            Db::Sqlite(_) => {
+                let tx = app.db.begin().await.unwrap();
+                // Reads still answer while the writer is taken.
+                assert_status(
+                    &c.get(&format!("/c/{slug}/discussions/{thread}")).await,
+                    200,
+                );
+                (Some(tx), vec![])
+            }
+            Db::Postgres(p) => {
+                let mut conns = vec![];
+                for _ in 0..p.options().get_max_connections() {
+                    conns.push(p.acquire().await.unwrap());
+                }
+                (None, conns)
+            }
+        };
+        let r = c
+            .post_raw(&path, &[("_csrf", token.as_str()), ("body", "Esto espera")])
+            .await;
+        assert_status(&r, 503);
+        assert!(r.headers.contains_key(header::RETRY_AFTER));
+        assert!(r.body.contains("no se guardó nada"), "{}", r.body);
+        drop(held);
+        assert_eq!(app.count("discussion_replies").await, before);
+        assert_status(&c.post_form(&path, &[("body", "Ahora sí")]).await, 303);
+        assert_eq!(app.count("discussion_replies").await, before + 1);
+    }
+);
