@@ -1209,8 +1209,7 @@ async fn assert_unlinkable(app: &TestApp, poll: i64, marks: &[String]) {
                         .enumerate()
                         .map(move |(k, n)| (*n, bytes[k * page]))
                 })
-                .filter(|(n, _)| i64::from(*n) == root)
-                .last()
+                .rfind(|(n, _)| i64::from(*n) == root)
                 .map(|(_, t)| t)
                 .unwrap_or_else(|| db[(root as usize - 1) * page]);
             assert_eq!(latest, 0x0A);
