@@ -275,11 +275,9 @@ fn early_error(state: &AppState, accept_language: &str, json: bool, e: AppError)
         );
         (err.status, axum::response::Html(page)).into_response()
     };
-    if err.status == StatusCode::SERVICE_UNAVAILABLE {
-        out.headers_mut().insert(
-            header::RETRY_AFTER,
-            header::HeaderValue::from(crate::error::BUSY_RETRY_AFTER_SECS),
-        );
+    if let Some(secs) = retry_after(err.status) {
+        out.headers_mut()
+            .insert(header::RETRY_AFTER, header::HeaderValue::from(secs));
     }
     out.extensions_mut().insert(err);
     out
@@ -546,12 +544,7 @@ fn render_error(ctx: &Ctx, json: bool, resp: Response) -> Response {
         (err.status, crate::views::html(&page)).into_response()
     };
     // A refusal to come back later says when: the handler's own figure if it gave one.
-    let retry = match err.status {
-        StatusCode::SERVICE_UNAVAILABLE => Some(crate::error::BUSY_RETRY_AFTER_SECS),
-        StatusCode::TOO_MANY_REQUESTS => Some(60),
-        _ => None,
-    };
-    if let Some(secs) = retry {
+    if let Some(secs) = retry_after(err.status) {
         let v = resp
             .headers()
             .get(header::RETRY_AFTER)
@@ -561,6 +554,16 @@ fn render_error(ctx: &Ctx, json: bool, resp: Response) -> Response {
     }
     out.extensions_mut().insert(err);
     out
+}
+
+/// Seconds a refusal asks the client to wait before trying again, for statuses that mean
+/// "come back later".
+fn retry_after(status: StatusCode) -> Option<u64> {
+    match status {
+        StatusCode::SERVICE_UNAVAILABLE => Some(crate::error::BUSY_RETRY_AFTER_SECS),
+        StatusCode::TOO_MANY_REQUESTS => Some(60),
+        _ => None,
+    }
 }
 
 fn content_type_is(headers: &header::HeaderMap, mime: &str) -> bool {
