@@ -118,12 +118,8 @@ pub fn query(path: &str, pairs: &[(&str, &str)]) -> String {
 }
 
 fn csv_cell(s: &str) -> String {
-    // Quote always; neutralise spreadsheet formulas.
-    let s = if s.starts_with(['=', '+', '-', '@']) {
-        format!("'{s}")
-    } else {
-        s.to_owned()
-    };
+    // Quote always; neutralise spreadsheet formulas with the one rule of the reports.
+    let s = tejido_core::reports::defuse(s);
     format!("\"{}\"", s.replace('"', "\"\""))
 }
 

@@ -232,6 +232,17 @@ pub(crate) fn field(s: &str) -> String {
 
 /// Write the edges as CSV (`source,target[,weight]` plus edge attribute columns).
 pub fn write_edges(g: &Graph, out: &mut dyn Write) -> Result<()> {
+    write_edges_with(g, out, &|s: &str| s.to_owned())
+}
+
+/// [`write_edges`] with every text cell (ids, attribute names and values) passed through
+/// `cell` before quoting: a program that hands the file to spreadsheets defuses formulas there.
+pub fn write_edges_with(
+    g: &Graph,
+    out: &mut dyn Write,
+    cell: &dyn Fn(&str) -> String,
+) -> Result<()> {
+    let field = |s: &str| field(&cell(s));
     let keys: BTreeSet<&String> = (0..g.edge_count())
         .filter_map(|i| g.edge_attrs(i))
         .flat_map(|a| a.keys())
@@ -266,6 +277,16 @@ pub fn write_edges(g: &Graph, out: &mut dyn Write) -> Result<()> {
 
 /// Write the nodes as CSV (`id` plus node attribute columns).
 pub fn write_nodes(g: &Graph, out: &mut dyn Write) -> Result<()> {
+    write_nodes_with(g, out, &|s: &str| s.to_owned())
+}
+
+/// [`write_nodes`] with every text cell passed through `cell` before quoting.
+pub fn write_nodes_with(
+    g: &Graph,
+    out: &mut dyn Write,
+    cell: &dyn Fn(&str) -> String,
+) -> Result<()> {
+    let field = |s: &str| field(&cell(s));
     let keys: BTreeSet<&String> = (0..g.node_count() as u32)
         .flat_map(|v| g.node_attrs(v).keys())
         .collect();

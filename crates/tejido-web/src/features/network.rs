@@ -957,11 +957,15 @@ async fn export_body(
             ("application/graphml+xml", "graphml")
         }
         "nodes.csv" => {
-            tejido_graph::io::csv::write_nodes(&g, &mut out).map_err(io)?;
+            out.extend_from_slice("\u{feff}".as_bytes());
+            tejido_graph::io::csv::write_nodes_with(&g, &mut out, &tejido_core::reports::defuse)
+                .map_err(io)?;
             ("text/csv; charset=utf-8", "nodes.csv")
         }
         "edges.csv" => {
-            tejido_graph::io::csv::write_edges(&g, &mut out).map_err(io)?;
+            out.extend_from_slice("\u{feff}".as_bytes());
+            tejido_graph::io::csv::write_edges_with(&g, &mut out, &tejido_core::reports::defuse)
+                .map_err(io)?;
             ("text/csv; charset=utf-8", "edges.csv")
         }
         "json" => {

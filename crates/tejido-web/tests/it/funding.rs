@@ -862,3 +862,42 @@ both_backends!(
         assert_eq!(j["items"][0]["value"], "15000.00");
     }
 );
+
+both_backends!(
+    csv_downloads_defuse_every_formula_start,
+    |app: TestApp| async move {
+        // Whatever a description starts with (=, +, -, @, a tab or a carriage return), the cost's
+        // CSV cell starts with a quote mark, so a spreadsheet shows it as text.
+        let w = cast(&app).await;
+        let starts = ["=1+1", "+1+1", "-1+1", "@SUM(A1)", "\t=1+1", "\r=1+1"];
+        for text in starts {
+            add_cost(&w, "venue", "10.00", "MXN", "2026-03-01").await;
+            let id = scalar(
+                &app,
+                &format!(
+                    "SELECT MAX(id) FROM funding_costs WHERE community_id = {}",
+                    w.cid
+                ),
+            )
+            .await;
+            exec(
+                &app,
+                &format!("UPDATE funding_costs SET description = '{text}' WHERE id = {id}"),
+            )
+            .await
+            .unwrap();
+        }
+        let csv = w
+            .member
+            .get(&format!("/c/{}/funding/costs.csv", w.slug))
+            .await;
+        assert_status(&csv, 200);
+        for text in starts {
+            assert!(
+                csv.body.contains(&format!("\"'{text}\"")),
+                "{text:?} is not defused: {}",
+                csv.body
+            );
+        }
+    }
+);

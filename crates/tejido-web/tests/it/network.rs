@@ -1148,3 +1148,49 @@ both_backends!(scores_per_organization, |app: TestApp| async move {
     assert!(p.body.contains("<td>2.67</td><td>1.67</td><td>1</td>"));
     assert!(p.body.contains("2.50 (62 %)") || p.body.contains("2.50 (63 %)"));
 });
+
+both_backends!(
+    exports_defuse_spreadsheet_formulas,
+    |app: TestApp| async move {
+        // An organization whose name is a formula (as an import or an attacker could write it) and a
+        // tie that names it: the CSV exports carry the name as text, never as a formula.
+        let w = cast(&app).await;
+        exec(
+        &app,
+        &format!(
+            "UPDATE organizations SET name = '=HYPERLINK(\"http://evil.example\",\"x\")' WHERE id = {}",
+            w.org_c
+        ),
+    )
+    .await
+    .unwrap();
+        let t = tie(w.org_a, w.org_c, "collaboration", "2", "2026-01-10");
+        assert_status(
+            &w.leader
+                .post_form(&format!("/c/{}/network/ties", w.slug), &refs(&t))
+                .await,
+            303,
+        );
+        let page = format!("/c/{}/network", w.slug);
+        let nodes = w.leader.get(&format!("{page}/export/nodes.csv")).await;
+        assert_status(&nodes, 200);
+        assert!(nodes.body.starts_with('\u{feff}'), "no byte-order mark");
+        assert!(
+            nodes
+                .body
+                .contains("\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"x\"\")\""),
+            "{}",
+            nodes.body
+        );
+        let starts_formula = |b: &str| {
+            b.lines()
+                .flat_map(|l| l.split(','))
+                .map(|c| c.trim_start_matches(['"', '\u{feff}']))
+                .any(|c| c.starts_with(['=', '+', '@', '\t', '\r']))
+        };
+        assert!(!starts_formula(&nodes.body), "{}", nodes.body);
+        let edges = w.leader.get(&format!("{page}/export/edges.csv")).await;
+        assert_status(&edges, 200);
+        assert!(!starts_formula(&edges.body), "{}", edges.body);
+    }
+);
