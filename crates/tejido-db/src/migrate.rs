@@ -48,6 +48,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(22, "0022_polls_network"),
     migration!(23, "0023_visibility"),
     migration!(24, "0024_polls_held"),
+    migration!(25, "0025_tie_recorder"),
 ];
 
 const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

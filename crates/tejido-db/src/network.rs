@@ -40,6 +40,9 @@ pub struct Tie {
     pub involvement: Option<i64>,
     pub trust_mean: Option<f64>,
     pub value_mean: Option<f64>,
+    /// The account that recorded the tie: it may see and end a sensitive tie it recorded.
+    #[serde(skip)]
+    pub entered_by: Option<i64>,
 }
 
 impl Tie {
@@ -57,7 +60,7 @@ impl Tie {
 
 const TIE_COLS: &str = "t.id, t.from_org, a.name AS from_name, a.kind AS from_kind, t.to_org, b.name AS to_name, b.kind AS to_kind,
     t.kind, t.directed, t.strength, t.trust, t.value, t.started_on, t.ended_on, t.source, t.round_id, t.via_community,
-    t.reliability, t.mission, t.openness, t.power, t.resources, t.involvement, t.trust_mean, t.value_mean";
+    t.reliability, t.mission, t.openness, t.power, t.resources, t.involvement, t.trust_mean, t.value_mean, t.entered_by";
 
 /// An actor: an organization of the directory.
 #[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
@@ -177,8 +180,14 @@ pub async fn end_tie(tx: &mut Tx, community_id: i64, id: i64, on: NaiveDate) -> 
     Ok(n > 0)
 }
 
-/// One tie of a community, if its kind is among `kinds`.
-pub async fn tie(db: &Db, community_id: i64, id: i64, kinds: &[&str]) -> Result<Option<Tie>> {
+/// One tie of a community, if its kind is among `kinds` or `recorder` recorded it.
+pub async fn tie(
+    db: &Db,
+    community_id: i64,
+    id: i64,
+    kinds: &[&str],
+    recorder: Option<i64>,
+) -> Result<Option<Tie>> {
     let sql = format!(
         "SELECT {TIE_COLS} FROM network_ties t JOIN organizations a ON a.id = t.from_org JOIN organizations b ON b.id = t.to_org
          WHERE t.community_id = $1 AND t.id = $2"
@@ -188,7 +197,33 @@ pub async fn tie(db: &Db, community_id: i64, id: i64, kinds: &[&str]) -> Result<
         .bind(id)
         .fetch_optional(p)
         .await)?;
-    Ok(t.filter(|t| kinds.contains(&t.kind.as_str())))
+    Ok(t.filter(|t| {
+        kinds.contains(&t.kind.as_str()) || (recorder.is_some() && t.entered_by == recorder)
+    }))
+}
+
+/// The open ties of `kinds` that `user` recorded in a community (a member's own reports of
+/// sensitive ties, which the map does not show them), newest first.
+pub async fn open_ties_recorded_by(
+    db: &Db,
+    community_id: i64,
+    user: i64,
+    kinds: &[&str],
+) -> Result<Vec<Tie>> {
+    if kinds.is_empty() {
+        return Ok(vec![]);
+    }
+    let sql = format!(
+        "SELECT {TIE_COLS} FROM network_ties t JOIN organizations a ON a.id = t.from_org JOIN organizations b ON b.id = t.to_org
+         WHERE t.community_id = $1 AND t.entered_by = $2 AND t.ended_on IS NULL AND t.kind IN ({})
+         ORDER BY t.id DESC LIMIT 50",
+        kinds_list(kinds)
+    );
+    Ok(on!(db, |p| sqlx::query_as(&sql)
+        .bind(community_id)
+        .bind(user)
+        .fetch_all(p)
+        .await)?)
 }
 
 fn kinds_list(kinds: &[&str]) -> String {

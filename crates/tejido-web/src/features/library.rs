@@ -546,15 +546,20 @@ async fn new_form(
     Query(q): Query<NewQuery>,
 ) -> AppResult<Response> {
     require_author(&c)?;
+    // Kept for the community unless the author chooses wider: the author's community when it
+    // has one (or the one it came from), the whole instance only for authors of no community.
+    let pid = c.user.as_ref().and_then(|u| u.person_id);
+    let mine = store::community_options(&s.db, pid, false).await?;
+    let community = q.community.or_else(|| (mine.len() == 1).then(|| mine[0].0));
     let form = ResourceForm {
         kind: "methodology".into(),
         language: "es".into(),
-        visibility: if q.community.is_some() {
+        visibility: if q.community.is_some() || !mine.is_empty() {
             "community".into()
         } else {
             "instance".into()
         },
-        community: q.community.map(|i| i.to_string()).unwrap_or_default(),
+        community: community.map(|i| i.to_string()).unwrap_or_default(),
         ..Default::default()
     };
     Ok(html(

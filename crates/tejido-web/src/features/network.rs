@@ -87,6 +87,8 @@ struct Net {
     /// Sees sensitive kinds, ends ties, runs surveys and imports: managers and admins.
     leader: bool,
     person: Option<i64>,
+    /// The viewer's account: a member sees and ends the sensitive ties it recorded itself.
+    user: Option<i64>,
 }
 
 impl Net {
@@ -99,6 +101,14 @@ impl Net {
     fn slug(&self) -> &str {
         &self.l.community.slug
     }
+    /// The sensitive kinds hidden from this viewer's map (none for managers).
+    fn hidden_kinds(&self) -> Vec<&'static str> {
+        TieKind::ALL
+            .iter()
+            .filter(|k| !self.leader && k.sensitive())
+            .map(|k| k.as_str())
+            .collect()
+    }
 }
 
 /// Members (any current member of the community), managers and admins.
@@ -110,7 +120,12 @@ async fn load_member(s: &AppState, c: &Ctx, slug: &str) -> AppResult<Net> {
     if !member {
         return Err(refuse(c));
     }
-    Ok(Net { l, leader, person })
+    Ok(Net {
+        l,
+        leader,
+        person,
+        user: c.user_id(),
+    })
 }
 
 async fn load_leader(s: &AppState, c: &Ctx, slug: &str) -> AppResult<Net> {
@@ -721,6 +736,8 @@ struct ShowPage {
     sectors: Vec<(String, &'static str)>,
     change: Option<ChangeView>,
     ties: Vec<Tie>,
+    /// Sensitive ties the viewer recorded and its map does not show.
+    own: Vec<Tie>,
     form: TieForm,
     errors: FieldErrors,
     ratings: Vec<RatingField>,
@@ -764,6 +781,12 @@ async fn show_page(
     let sizes = size_options(&c);
     let mut ties = current.ties.clone();
     ties.truncate(TABLE_ROWS);
+    let own = match net.user {
+        Some(u) if !net.leader => {
+            store::open_ties_recorded_by(&s.db, net.l.community.id, u, &net.hidden_kinds()).await?
+        }
+        _ => vec![],
+    };
     let ratings = rating_fields(&form, "");
     let mut scores = current.figures.actor_scores.clone();
     scores.truncate(TABLE_ROWS);
@@ -785,6 +808,7 @@ async fn show_page(
             .collect(),
         change,
         ties,
+        own,
         actors: actor_options(&actors),
         kinds,
         entry_kinds: kind_options(&c, true),
@@ -903,9 +927,13 @@ async fn do_end(s: &AppState, c: &Ctx, net: &Net, id: i64, form: &EndForm) -> Ap
             AppError::Validation(FieldErrors::single("ended_on", "tie-error-date"))
         })?
     };
-    store::tie(&s.db, net.l.community.id, id, &net.kinds())
-        .await?
-        .ok_or(AppError::NotFound)?;
+    // Managers end any tie; a member only one it recorded (others answer as refused, found or not).
+    let t = store::tie(&s.db, net.l.community.id, id, &net.kinds(), net.user).await?;
+    match t {
+        Some(t) if net.leader || (net.user.is_some() && t.entered_by == net.user) => {}
+        _ if !net.leader => return Err(AppError::Forbidden),
+        _ => return Err(AppError::NotFound),
+    }
     let mut tx = s.db.begin().await?;
     if !store::end_tie(&mut tx, net.l.community.id, id, on).await? {
         return Err(AppError::Validation(FieldErrors::single(
@@ -924,7 +952,8 @@ async fn end_tie(
     Path((slug, id)): Path<(String, i64)>,
     Form(form): Form<EndForm>,
 ) -> AppResult<Response> {
-    let net = load_leader(&s, &c, &slug).await?;
+    c.require_user()?;
+    let net = load_member(&s, &c, &slug).await?;
     do_end(&s, &c, &net, id, &form).await?;
     Ok(redirect(&format!("/c/{slug}/network")))
 }
@@ -1641,7 +1670,10 @@ async fn api_add_tie(
     )
     .await?;
     let id = ids.first().copied().ok_or(AppError::NotFound)?;
-    let t = store::tie(&s.db, net.l.community.id, id, &net.kinds()).await?;
+    // The caller recorded it, so it sees it even when its kind is hidden from its map.
+    let t = store::tie(&s.db, net.l.community.id, id, &net.kinds(), net.user)
+        .await?
+        .ok_or(AppError::NotFound)?;
     Ok((StatusCode::CREATED, Json(json!(t))).into_response())
 }
 
@@ -1651,10 +1683,11 @@ async fn api_end_tie(
     Path((slug, id)): Path<(String, i64)>,
     ApiJson(form): ApiJson<EndForm>,
 ) -> AppResult<Json<Value>> {
-    let net = load_leader(&s, &c, &slug).await?;
+    c.require_user()?;
+    let net = load_member(&s, &c, &slug).await?;
     do_end(&s, &c, &net, id, &form).await?;
     Ok(Json(json!(
-        store::tie(&s.db, net.l.community.id, id, &net.kinds()).await?
+        store::tie(&s.db, net.l.community.id, id, &net.kinds(), net.user).await?
     )))
 }
 

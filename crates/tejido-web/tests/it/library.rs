@@ -540,3 +540,32 @@ both_backends!(
         assert!(r.body.contains("Solo para la comunidad"));
     }
 );
+
+both_backends!(
+    a_new_resource_is_kept_for_the_community_by_default,
+    |app: TestApp| async move {
+        let k = cast(&app).await;
+        // A member of one community: «Solo la comunidad», with that community chosen.
+        let form = k.member.get("/library/new").await;
+        assert_status(&form, 200);
+        assert!(
+            form.body.contains("<option value=\"community\" selected>"),
+            "{}",
+            form.body
+        );
+        assert!(form
+            .body
+            .contains(&format!("<option value=\"{}\" selected>", k.cid)));
+        assert!(!form.body.contains("<option value=\"instance\" selected>"));
+        // Coming from a community's library page chooses that community too.
+        let from = k
+            .leader
+            .get(&format!("/library/new?community={}", k.cid))
+            .await;
+        assert!(from.body.contains("<option value=\"community\" selected>"));
+        // Someone of no community has no community to keep it for: the instance.
+        let none = k.outsider.get("/library/new").await;
+        assert_status(&none, 200);
+        assert!(none.body.contains("<option value=\"instance\" selected>"));
+    }
+);

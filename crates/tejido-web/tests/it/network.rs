@@ -1194,3 +1194,101 @@ both_backends!(
         assert!(!starts_formula(&edges.body), "{}", edges.body);
     }
 );
+
+both_backends!(
+    a_member_sees_and_ends_the_funding_tie_it_recorded,
+    |app: TestApp| async move {
+        let w = cast(&app).await;
+        let n = next_n();
+        let (other, _, other_p) = app.signed_in(&format!("otra{n}@example.org"), false).await;
+        app.add_member(w.cid, other_p, Role::Member).await;
+        // Through the API: 201 with the tie itself, not null.
+        let api = format!("/api/v1/communities/{}/network/ties", w.slug);
+        let token = w.member.csrf().await;
+        let r = w
+        .member
+        .json(
+            Method::POST,
+            &api,
+            &json!({ "from": w.org_a.to_string(), "to": w.org_d.to_string(), "kind": "funding", "strength": "3", "started_on": "2026-02-01" }),
+            &[("x-csrf-token", &token)],
+        )
+        .await;
+        assert_status(&r, 201);
+        let v = r.json();
+        assert_eq!(v["kind"], "funding", "{v}");
+        assert!(
+            v.get("entered_by").is_none(),
+            "the recorder's account is not published"
+        );
+        let id = v["id"].as_i64().unwrap();
+        // The page lists it for its recorder only, under its own heading; the map still hides it.
+        let page = format!("/c/{}/network", w.slug);
+        let mine = w.member.get(&page).await;
+        assert!(mine
+            .body
+            .contains("Vínculos de financiamiento que registraste"));
+        assert!(mine.body.contains(&format!("/network/ties/{id}/end")));
+        let theirs = other.get(&page).await;
+        assert!(
+            !theirs
+                .body
+                .contains("Vínculos de financiamiento que registraste"),
+            "another member sees it"
+        );
+        assert!(!theirs.body.contains(&format!("/network/ties/{id}/end")));
+        // Another member cannot end it; its recorder can, once.
+        assert_status(
+            &other
+                .post_form(&format!("{page}/ties/{id}/end"), &[("ended_on", "")])
+                .await,
+            403,
+        );
+        assert_eq!(
+            scalar(
+                &app,
+                &format!("SELECT COUNT(*) FROM network_ties WHERE id = {id} AND ended_on IS NULL")
+            )
+            .await,
+            1
+        );
+        assert_status(
+            &w.member
+                .post_form(&format!("{page}/ties/{id}/end"), &[("ended_on", "")])
+                .await,
+            303,
+        );
+        assert_eq!(
+            scalar(
+                &app,
+                &format!("SELECT COUNT(*) FROM network_ties WHERE id = {id} AND ended_on IS NULL")
+            )
+            .await,
+            0
+        );
+        let after = w.member.get(&page).await;
+        assert!(!after.body.contains(&format!("/network/ties/{id}/end")));
+        // The member still cannot end a tie someone else recorded.
+        let t = tie(w.org_a, w.org_c, "collaboration", "2", "2026-01-10");
+        assert_status(
+            &w.leader
+                .post_form(&format!("/c/{}/network/ties", w.slug), &refs(&t))
+                .await,
+            303,
+        );
+        let led = scalar(
+            &app,
+            &format!(
+                "SELECT MAX(id) FROM network_ties WHERE community_id = {}",
+                w.cid
+            ),
+        )
+        .await;
+        assert_status(
+            &w.member
+                .post_form(&format!("{page}/ties/{led}/end"), &[("ended_on", "")])
+                .await,
+            403,
+        );
+    }
+);
