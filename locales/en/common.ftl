@@ -109,3 +109,6 @@ error-count = Enter a whole number between 0 and 100,000.
 home-my-items = My open action items
 home-no-items = You have no open action items.
 home-item-due = due { $date }
+confirm-remove = Yes, remove
+confirm-delete = Yes, delete
+confirm-delete-note = It is deleted for good; this cannot be undone.

@@ -69,3 +69,11 @@ community-next-event = Next event
 community-no-next-event = No events scheduled
 community-learning = Learning
 community-network = Network
+
+# The second page that asks before a removal.
+community-remove-question = Remove { $name } from { $community }?
+community-remove-org-note = The organization stops being a member today. Its history in the community is kept and it can join again later.
+community-remove-person-note = The person stops being a member today and every role they hold in the community ends. Their history is kept.
+role-end-question = End { $name }’s role { $role }?
+role-end-note = The role ends today and stays in the community’s role history.
+confirm-end-role = Yes, end the role

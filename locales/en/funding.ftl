@@ -137,3 +137,4 @@ audit-funding-asset-deleted = Asset deleted
 audit-funding-ask-added = Ask added to fundraising
 audit-funding-ask-stage = Ask moved to another stage
 audit-funding-ask-deleted = Ask deleted
+funding-delete-question = Delete “{ $name }”?

@@ -109,3 +109,6 @@ error-count = Escribe un número entero entre 0 y 100,000.
 home-my-items = Mis compromisos pendientes
 home-no-items = No tienes compromisos pendientes.
 home-item-due = fecha límite { $date }
+confirm-remove = Sí, quitar
+confirm-delete = Sí, borrar
+confirm-delete-note = Se borra para siempre; no se puede deshacer.

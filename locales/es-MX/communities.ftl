@@ -69,3 +69,11 @@ community-next-event = Próximo evento
 community-no-next-event = No hay eventos programados
 community-learning = Aprendizaje
 community-network = Red
+
+# The second page that asks before a removal.
+community-remove-question = ¿Quitar a { $name } de { $community }?
+community-remove-org-note = La organización deja de ser integrante desde hoy. Su historial en la comunidad se conserva y puede volver a sumarse después.
+community-remove-person-note = La persona deja de ser integrante desde hoy y terminan todos sus roles en la comunidad. Su historial se conserva.
+role-end-question = ¿Terminar el rol { $role } de { $name }?
+role-end-note = El rol termina hoy y queda en el historial de roles de la comunidad.
+confirm-end-role = Sí, terminar el rol

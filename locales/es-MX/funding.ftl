@@ -137,3 +137,4 @@ audit-funding-asset-deleted = Activo borrado
 audit-funding-ask-added = Solicitud agregada a la procuración de fondos
 audit-funding-ask-stage = Cambio de etapa de una solicitud
 audit-funding-ask-deleted = Solicitud borrada
+funding-delete-question = ¿Borrar «{ $name }»?

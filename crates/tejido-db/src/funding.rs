@@ -562,6 +562,23 @@ pub enum Item {
     Ask,
 }
 
+/// How one item of this community is named to a person about to delete it (its description,
+/// or the ask's title); `None` when there is none.
+pub async fn item_label(db: &Db, community_id: i64, item: Item, id: i64) -> Result<Option<String>> {
+    let (table, column) = match item {
+        Item::Cost => ("funding_costs", "description"),
+        Item::Contribution => ("funding_contributions", "description"),
+        Item::Asset => ("funding_assets", "description"),
+        Item::Ask => ("funding_asks", "ask"),
+    };
+    let sql = format!("SELECT {column} FROM {table} WHERE community_id = $1 AND id = $2");
+    Ok(on!(db, |p| sqlx::query_scalar(&sql)
+        .bind(community_id)
+        .bind(id)
+        .fetch_optional(p)
+        .await)?)
+}
+
 /// Deletes one item of this community; false when there is none.
 pub async fn delete(tx: &mut Tx, community_id: i64, item: Item, id: i64) -> Result<bool> {
     let table = match item {

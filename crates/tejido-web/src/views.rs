@@ -172,3 +172,42 @@ mod tests {
         assert_eq!(query("/x", &[("q", "a b"), ("kind", "")]), "/x?q=a%20b");
     }
 }
+
+/// The second page that asks before a removal (no JavaScript needed): a `GET` on the removal's
+/// own address names what will go and posts, on a second tap, to that address with `fields`.
+#[derive(Template)]
+#[template(path = "confirm/page.html")]
+pub struct ConfirmPage {
+    pub c: Ctx,
+    /// The question, naming the record ("¿Quitar a Colectivo Aurora de la comunidad?").
+    pub question: String,
+    /// What follows from it (what is kept, what cannot be undone).
+    pub note: String,
+    pub action: String,
+    pub fields: Vec<(String, String)>,
+    pub button: String,
+    /// Where «Cancelar» goes: the page the removal was asked from.
+    pub back: String,
+}
+
+/// Renders a [`ConfirmPage`].
+#[allow(clippy::too_many_arguments)]
+pub fn confirm(
+    question: String,
+    note: String,
+    action: String,
+    fields: Vec<(String, String)>,
+    button: String,
+    back: String,
+    c: Ctx,
+) -> Response {
+    html(&ConfirmPage {
+        c,
+        question,
+        note,
+        action,
+        fields,
+        button,
+        back,
+    })
+}

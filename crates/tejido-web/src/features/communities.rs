@@ -20,9 +20,10 @@ use tejido_db::communities::{
 
 use super::{ListQuery, Options};
 use crate::error::AppResult;
-use crate::views::{html, html_invalid, query, redirect, Pager};
+use crate::views::{confirm, html, html_invalid, query, redirect, Pager};
 use crate::{AppError, AppState, Ctx};
 
+#[rustfmt::skip] // one route per line: tests/it/security.rs reads these lines
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/communities", get(list).post(create))
@@ -31,14 +32,11 @@ pub fn router() -> Router<AppState> {
         .route("/c/{slug}/edit", get(edit_form).post(update))
         .route("/c/{slug}/members", get(members))
         .route("/c/{slug}/members/organizations", post(add_org))
-        .route(
-            "/c/{slug}/members/organizations/{id}/remove",
-            post(remove_org),
-        )
+        .route("/c/{slug}/members/organizations/{id}/remove", get(confirm_remove_org).post(remove_org))
         .route("/c/{slug}/members/people", post(add_person))
-        .route("/c/{slug}/members/people/{id}/remove", post(remove_person))
+        .route("/c/{slug}/members/people/{id}/remove", get(confirm_remove_person).post(remove_person))
         .route("/c/{slug}/roles", post(assign_role))
-        .route("/c/{slug}/roles/end", post(end_role))
+        .route("/c/{slug}/roles/end", get(confirm_end_role).post(end_role))
         .route("/c/{slug}/invitations", post(invite))
 }
 
@@ -532,6 +530,34 @@ async fn add_org(
     Ok(redirect(&format!("/c/{slug}/members")))
 }
 
+/// Asks before an organization leaves the community (the members page links here).
+async fn confirm_remove_org(
+    State(s): State<AppState>,
+    c: Ctx,
+    Path((slug, oid)): Path<(String, i64)>,
+) -> AppResult<Response> {
+    let l = load_manage(&s, &c, &slug).await?;
+    let o = tejido_db::directory::organization(&s.db, oid)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let name = &l.community.name;
+    Ok(confirm(
+        c.t2(
+            "community-remove-question",
+            "name",
+            &o.name,
+            "community",
+            name,
+        ),
+        c.t("community-remove-org-note"),
+        format!("/c/{slug}/members/organizations/{oid}/remove"),
+        vec![],
+        c.t("confirm-remove"),
+        format!("/c/{slug}/members"),
+        c,
+    ))
+}
+
 async fn remove_org(
     State(s): State<AppState>,
     c: Ctx,
@@ -608,6 +634,34 @@ async fn commit_keeping_a_manager(
     Ok(redirect(&format!("/c/{slug}/members")))
 }
 
+/// Asks before a person leaves the community, with every role they hold there.
+async fn confirm_remove_person(
+    State(s): State<AppState>,
+    c: Ctx,
+    Path((slug, pid)): Path<(String, i64)>,
+) -> AppResult<Response> {
+    let l = load_manage(&s, &c, &slug).await?;
+    let p = tejido_db::directory::person(&s.db, pid)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let name = &l.community.name;
+    Ok(confirm(
+        c.t2(
+            "community-remove-question",
+            "name",
+            &p.full_name,
+            "community",
+            name,
+        ),
+        c.t("community-remove-person-note"),
+        format!("/c/{slug}/members/people/{pid}/remove"),
+        vec![],
+        c.t("confirm-remove"),
+        format!("/c/{slug}/members"),
+        c,
+    ))
+}
+
 async fn remove_person(
     State(s): State<AppState>,
     c: Ctx,
@@ -648,6 +702,40 @@ async fn assign_role(
     }
     tx.commit().await?;
     Ok(redirect(&format!("/c/{slug}/members")))
+}
+
+/// Asks before a role ends (`?person_id=…&role=…`, as the members page links it).
+async fn confirm_end_role(
+    State(s): State<AppState>,
+    c: Ctx,
+    Path(slug): Path<String>,
+    Query(f): Query<IdForm>,
+) -> AppResult<Response> {
+    let _l = load_manage(&s, &c, &slug).await?;
+    let pid = parse_id(&f.person_id)?;
+    let role = Role::parse(f.role.trim()).ok_or(AppError::BadRequest("role"))?;
+    let p = tejido_db::directory::person(&s.db, pid)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let role_name = c.label("role", role.as_str());
+    Ok(confirm(
+        c.t2(
+            "role-end-question",
+            "role",
+            &role_name,
+            "name",
+            &p.full_name,
+        ),
+        c.t("role-end-note"),
+        format!("/c/{slug}/roles/end"),
+        vec![
+            ("person_id".into(), pid.to_string()),
+            ("role".into(), role.as_str().into()),
+        ],
+        c.t("confirm-end-role"),
+        format!("/c/{slug}/members"),
+        c,
+    ))
 }
 
 async fn end_role(

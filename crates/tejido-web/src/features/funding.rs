@@ -34,7 +34,7 @@ use super::api::ApiJson;
 use super::communities::{load_manage, load_member, Loaded};
 use super::Options;
 use crate::error::AppResult;
-use crate::views::{csv_download, html, html_invalid, redirect, Pager};
+use crate::views::{confirm, csv_download, html, html_invalid, redirect, Pager};
 use crate::{AppError, AppState, Ctx};
 
 #[rustfmt::skip] // one route per line: tests/it/funding.rs reads these lines
@@ -43,18 +43,18 @@ pub fn router() -> Router<AppState> {
         .route("/c/{slug}/funding", get(overview))
         .route("/c/{slug}/funding/costs", get(costs_page).post(costs_create))
         .route("/c/{slug}/funding/costs.csv", get(costs_csv))
-        .route("/c/{slug}/funding/costs/{id}/delete", post(costs_delete))
+        .route("/c/{slug}/funding/costs/{id}/delete", get(costs_confirm).post(costs_delete))
         .route("/c/{slug}/funding/contributions", get(contributions_page).post(contributions_create))
         .route("/c/{slug}/funding/contributions.csv", get(contributions_csv))
-        .route("/c/{slug}/funding/contributions/{id}/delete", post(contributions_delete))
+        .route("/c/{slug}/funding/contributions/{id}/delete", get(contributions_confirm).post(contributions_delete))
         .route("/c/{slug}/funding/assets", get(assets_page).post(assets_create))
         .route("/c/{slug}/funding/assets.csv", get(assets_csv))
-        .route("/c/{slug}/funding/assets/{id}/delete", post(assets_delete))
+        .route("/c/{slug}/funding/assets/{id}/delete", get(assets_confirm).post(assets_delete))
         .route("/c/{slug}/funding/pipeline", get(pipeline_page).post(pipeline_create))
         .route("/c/{slug}/funding/pipeline.csv", get(pipeline_csv))
         .route("/c/{slug}/funding/pipeline/{id}", get(ask_page))
         .route("/c/{slug}/funding/pipeline/{id}/stage", post(ask_stage))
-        .route("/c/{slug}/funding/pipeline/{id}/delete", post(ask_delete))
+        .route("/c/{slug}/funding/pipeline/{id}/delete", get(ask_confirm).post(ask_delete))
         .route("/c/{slug}/funding/transparency", get(transparency))
 }
 
@@ -894,7 +894,17 @@ async fn ask_stage(
 }
 
 macro_rules! delete_route {
-    ($name:ident, $item:expr, $back:literal) => {
+    ($name:ident, $ask:ident, $item:expr, $back:literal) => {
+        /// Asks before the item is deleted for good (its list links here).
+        async fn $ask(
+            State(s): State<AppState>,
+            c: Ctx,
+            Path((slug, id)): Path<(String, i64)>,
+        ) -> AppResult<Response> {
+            let w = manager(&s, &c, &slug).await?;
+            confirm_delete(&s, c, &w, $item, id, $back).await
+        }
+
         async fn $name(
             State(s): State<AppState>,
             c: Ctx,
@@ -907,10 +917,38 @@ macro_rules! delete_route {
     };
 }
 
-delete_route!(costs_delete, Item::Cost, "costs");
-delete_route!(contributions_delete, Item::Contribution, "contributions");
-delete_route!(assets_delete, Item::Asset, "assets");
-delete_route!(ask_delete, Item::Ask, "pipeline");
+delete_route!(costs_delete, costs_confirm, Item::Cost, "costs");
+delete_route!(
+    contributions_delete,
+    contributions_confirm,
+    Item::Contribution,
+    "contributions"
+);
+delete_route!(assets_delete, assets_confirm, Item::Asset, "assets");
+delete_route!(ask_delete, ask_confirm, Item::Ask, "pipeline");
+
+async fn confirm_delete(
+    s: &AppState,
+    c: Ctx,
+    w: &Who,
+    item: Item,
+    id: i64,
+    back: &str,
+) -> AppResult<Response> {
+    let label = store::item_label(&s.db, w.l.community.id, item, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let slug = &w.l.community.slug;
+    Ok(confirm(
+        c.t1("funding-delete-question", "name", &label),
+        c.t("confirm-delete-note"),
+        format!("/c/{slug}/funding/{back}/{id}/delete"),
+        vec![],
+        c.t("confirm-delete"),
+        format!("/c/{slug}/funding/{back}"),
+        c,
+    ))
+}
 
 // ---- transparency ----------------------------------------------------------------------------
 

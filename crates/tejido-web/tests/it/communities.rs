@@ -689,3 +689,59 @@ both_backends!(creating_a_community, |app: TestApp| async move {
     // Private by default: the outsider does not see it.
     assert_status(&k.outsider.get("/c/jovenes-del-istmo").await, 403);
 });
+
+both_backends!(removals_ask_on_a_second_page, |app: TestApp| async move {
+    let k = cast(&app).await;
+    let slug = &k.slug;
+    let members = format!("/c/{slug}/members");
+    // The members page offers links to the confirmation pages, not one-tap removal forms.
+    let page = k.leader.get(&members).await;
+    let remove = format!("/c/{slug}/members/people/{}/remove", k.member_p);
+    assert!(
+        page.body.contains(&format!("href=\"{remove}\"")),
+        "{}",
+        page.body
+    );
+    assert!(!page.body.contains(&format!("action=\"{remove}\"")));
+    assert!(!page
+        .body
+        .contains(&format!("action=\"/c/{slug}/roles/end\"")));
+    // The second page names who leaves and where, and posts (with the form token) on a tap.
+    let ask = k.leader.get(&remove).await;
+    assert_status(&ask, 200);
+    assert!(ask.body.contains("¿Quitar a "), "{}", ask.body);
+    assert!(ask.body.contains("de Círculo Reservado?"));
+    assert!(ask
+        .body
+        .contains(&format!("<form method=\"post\" action=\"{remove}\">")));
+    assert!(ask.body.contains("name=\"_csrf\""));
+    assert!(ask.body.contains("Sí, quitar"));
+    assert!(
+        ask.body.contains(&format!("href=\"{members}\"")),
+        "cancel goes back"
+    );
+    let still = format!(
+        "community_people WHERE person_id = {} AND left_at IS NULL",
+        k.member_p
+    );
+    assert_eq!(app.count(&still).await, 1, "asking removed someone");
+    // Ending a role asks too, with the person and the role carried in the form.
+    let end = format!("/c/{slug}/roles/end?person_id={}&role=member", k.member_p);
+    let ask = k.leader.get(&end).await;
+    assert_status(&ask, 200);
+    assert!(ask.body.contains("¿Terminar el rol "), "{}", ask.body);
+    assert!(ask
+        .body
+        .contains(&format!("name=\"person_id\" value=\"{}\"", k.member_p)));
+    assert!(ask.body.contains("name=\"role\" value=\"member\""));
+    assert_status(
+        &k.leader
+            .get(&format!("/c/{slug}/roles/end?person_id=x&role=member"))
+            .await,
+        400,
+    );
+    // Members cannot reach the pages; the confirmed tap removes.
+    assert_status(&k.member.get(&remove).await, 403);
+    assert_redirect(&k.leader.post_form(&remove, &[]).await, &members);
+    assert_eq!(app.count(&still).await, 0);
+});

@@ -151,10 +151,17 @@ const ROUTES: &[(&str, &str, u16, u16)] = &[
     ("GET", "/c/{slug}/funding/costs", 200, 200),
     ("POST", "/c/{slug}/funding/costs", 403, 303),
     ("GET", "/c/{slug}/funding/costs.csv", 200, 200),
+    ("GET", "/c/{slug}/funding/costs/{id}/delete", 403, 200),
     ("POST", "/c/{slug}/funding/costs/{id}/delete", 403, 303),
     ("GET", "/c/{slug}/funding/contributions", 200, 200),
     ("POST", "/c/{slug}/funding/contributions", 403, 303),
     ("GET", "/c/{slug}/funding/contributions.csv", 200, 200),
+    (
+        "GET",
+        "/c/{slug}/funding/contributions/{id}/delete",
+        403,
+        200,
+    ),
     (
         "POST",
         "/c/{slug}/funding/contributions/{id}/delete",
@@ -164,12 +171,14 @@ const ROUTES: &[(&str, &str, u16, u16)] = &[
     ("GET", "/c/{slug}/funding/assets", 200, 200),
     ("POST", "/c/{slug}/funding/assets", 403, 303),
     ("GET", "/c/{slug}/funding/assets.csv", 200, 200),
+    ("GET", "/c/{slug}/funding/assets/{id}/delete", 403, 200),
     ("POST", "/c/{slug}/funding/assets/{id}/delete", 403, 303),
     ("GET", "/c/{slug}/funding/pipeline", 200, 200),
     ("POST", "/c/{slug}/funding/pipeline", 403, 303),
     ("GET", "/c/{slug}/funding/pipeline.csv", 200, 200),
     ("GET", "/c/{slug}/funding/pipeline/{id}", 200, 200),
     ("POST", "/c/{slug}/funding/pipeline/{id}/stage", 403, 303),
+    ("GET", "/c/{slug}/funding/pipeline/{id}/delete", 403, 200),
     ("POST", "/c/{slug}/funding/pipeline/{id}/delete", 403, 303),
     ("GET", "/c/{slug}/funding/transparency", 200, 200),
 ];
@@ -899,5 +908,44 @@ both_backends!(
                 csv.body
             );
         }
+    }
+);
+
+both_backends!(
+    a_deletion_asks_first_and_names_the_item,
+    |app: TestApp| async move {
+        let w = cast(&app).await;
+        add_cost(&w, "food", "100.00", "MXN", "2026-03-01").await;
+        let id = scalar(
+            &app,
+            &format!(
+                "SELECT MAX(id) FROM funding_costs WHERE community_id = {}",
+                w.cid
+            ),
+        )
+        .await;
+        let list = w.leader.get(&format!("/c/{}/funding/costs", w.slug)).await;
+        let delete = format!("/c/{}/funding/costs/{id}/delete", w.slug);
+        assert!(list.body.contains(&format!("href=\"{delete}\"")));
+        assert!(!list.body.contains(&format!("action=\"{delete}\"")));
+        let ask = w.leader.get(&delete).await;
+        assert_status(&ask, 200);
+        assert!(
+            ask.body.contains("¿Borrar «Gasto del encuentro»?"),
+            "{}",
+            ask.body
+        );
+        assert!(ask.body.contains("no se puede deshacer"));
+        assert!(ask.body.contains(&format!("action=\"{delete}\"")));
+        let gone = format!("funding_costs WHERE id = {id}");
+        assert_eq!(app.count(&gone).await, 1);
+        assert_status(
+            &w.leader
+                .get(&format!("/c/{}/funding/costs/99999999/delete", w.slug))
+                .await,
+            404,
+        );
+        assert_status(&w.leader.post_form(&delete, &[]).await, 303);
+        assert_eq!(app.count(&gone).await, 0);
     }
 );

@@ -87,10 +87,13 @@ const MATRIX: &[Row] = &[
     r("POST", "/c/{slug}/edit", "name=Red+Privada&purpose=Aprender&visibility=private", [LOGIN, 403, 403, 303, 303]),
     r("GET", "/c/{slug}/members", "", [LOGIN, 403, 200, 200, 200]),
     r("POST", "/c/{slug}/members/organizations", "organization_id={org}", [LOGIN, 403, 403, 303, 303]),
+    r("GET", "/c/{slug}/members/organizations/{org_in}/remove", "", [LOGIN, 403, 403, 200, 200]),
     r("POST", "/c/{slug}/members/organizations/{org_in}/remove", "", [LOGIN, 403, 403, 303, 303]),
     r("POST", "/c/{slug}/members/people", "person_id={person}", [LOGIN, 403, 403, 303, 303]),
+    r("GET", "/c/{slug}/members/people/{person_in}/remove", "", [LOGIN, 403, 403, 200, 200]),
     r("POST", "/c/{slug}/members/people/{person_in}/remove", "", [LOGIN, 403, 403, 303, 303]),
     r("POST", "/c/{slug}/roles", "person_id={person_in}&role=facilitator", [LOGIN, 403, 403, 303, 303]),
+    r("GET", "/c/{slug}/roles/end?person_id={person_in}&role=member", "", [LOGIN, 403, 403, 200, 200]),
     r("POST", "/c/{slug}/roles/end", "person_id={person_in}&role=member", [LOGIN, 403, 403, 303, 303]),
     r("POST", "/c/{slug}/invitations", "email={email}&role=member", [LOGIN, 403, 403, 200, 200]),
     // admin
@@ -408,8 +411,9 @@ fn routes_in_source() -> BTreeSet<(String, String)> {
     out
 }
 
-/// `/c/{slug}/members/people/{id}/remove` → `/c/{}/members/people/{}/remove`.
+/// `/c/{slug}/members/people/{id}/remove` → `/c/{}/members/people/{}/remove` (a query dropped).
 fn normalize(path: &str) -> String {
+    let path = path.split('?').next().unwrap_or(path);
     let mut out = String::new();
     let mut skip = false;
     for ch in path.chars() {
