@@ -113,3 +113,5 @@ audit-agenda-item-removed = Agenda slot removed
 audit-agenda-roles-proposed = Event roles proposed from the rotation
 audit-agenda-role-confirmed = Event role confirmed
 audit-agenda-role-swapped = Event role swapped
+agenda-item-delete-question = Remove “{ $name }” from the agenda?
+agenda-item-delete-note = The item leaves the agenda; if it came from a proposed topic, the topic stays among the proposals.

@@ -69,3 +69,4 @@ outcome-files-hint = PDF, images, office documents, text or CSV; up to { $max } 
 outcome-files-upload = Upload
 outcome-files-none-chosen = Choose at least one file.
 outcome-file-remove = Remove “{ $name }”
+outcome-delete-question = Delete the outcome “{ $name }”?

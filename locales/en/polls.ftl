@@ -167,3 +167,4 @@ poll-error-answered = This question can no longer change because the poll has re
 poll-questions-locked = The poll has responses: its questions are fixed so the results stay sound.
 poll-scheduled = Scheduled poll: it opens on { $opens } (community time) and the invitations will be sent then.
 review-error-unknown-outcome = Choose whether you add an action item or a lesson learned.
+poll-delete-question-question = Delete the question “{ $name }”?

@@ -42,3 +42,6 @@ project-status-on-hold = On hold
 project-status-dropped = Dropped
 project-error-end-before-start = The end date cannot be before the start date.
 project-error-already-in = That organization is already part of the project.
+project-delete-question = Delete the project “{ $name }”?
+project-remove-partner-question = Remove { $name } from the project “{ $project }”?
+project-remove-partner-note = The organization is no longer listed as a partner of the project.

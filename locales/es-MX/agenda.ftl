@@ -113,3 +113,5 @@ audit-agenda-item-removed = Bloque quitado del orden del día
 audit-agenda-roles-proposed = Roles del evento propuestos desde la rotación
 audit-agenda-role-confirmed = Rol del evento confirmado
 audit-agenda-role-swapped = Rol del evento cambiado
+agenda-item-delete-question = ¿Quitar «{ $name }» de la agenda?
+agenda-item-delete-note = El punto sale de la agenda; si venía de un tema propuesto, el tema sigue en la lista de propuestas.

@@ -69,3 +69,4 @@ outcome-files-hint = PDF, imágenes, documentos de oficina, texto o CSV; hasta {
 outcome-files-upload = Subir
 outcome-files-none-chosen = Elige al menos un archivo.
 outcome-file-remove = Quitar «{ $name }»
+outcome-delete-question = ¿Eliminar el alcance «{ $name }»?

@@ -167,3 +167,4 @@ poll-error-answered = Esta pregunta ya no se puede cambiar porque el sondeo tien
 poll-questions-locked = El sondeo ya tiene respuestas: sus preguntas quedan fijas para no alterar los resultados.
 poll-scheduled = Sondeo programado: abre el { $opens } (hora de la comunidad) y las invitaciones se enviarán en ese momento.
 review-error-unknown-outcome = Elige si agregas un pendiente o una lección aprendida.
+poll-delete-question-question = ¿Borrar la pregunta «{ $name }»?

@@ -42,3 +42,6 @@ project-status-on-hold = En pausa
 project-status-dropped = Descartado
 project-error-end-before-start = La fecha de término no puede ser anterior a la de inicio.
 project-error-already-in = Esa organización ya forma parte del proyecto.
+project-delete-question = ¿Eliminar el proyecto «{ $name }»?
+project-remove-partner-question = ¿Quitar a { $name } del proyecto «{ $project }»?
+project-remove-partner-note = La organización deja de figurar como socia del proyecto.

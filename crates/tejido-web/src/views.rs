@@ -190,6 +190,15 @@ pub struct ConfirmPage {
     pub back: String,
 }
 
+/// The first `max` characters of a text (an ellipsis when cut), to name a record in a question.
+pub fn headline(s: &str, max: usize) -> String {
+    let s = s.trim();
+    match s.char_indices().nth(max) {
+        Some((i, _)) => format!("{}…", s[..i].trim_end()),
+        None => s.to_owned(),
+    }
+}
+
 /// Renders a [`ConfirmPage`].
 #[allow(clippy::too_many_arguments)]
 pub fn confirm(

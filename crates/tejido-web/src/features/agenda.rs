@@ -43,7 +43,7 @@ pub fn router() -> Router<AppState> {
         .route("/c/{slug}/events/{id}/agenda/topics/{topic}/withdraw", post(withdraw_post))
         .route("/c/{slug}/events/{id}/agenda/votes", post(votes_post))
         .route("/c/{slug}/events/{id}/agenda/items", post(item_post))
-        .route("/c/{slug}/events/{id}/agenda/items/{item}/delete", post(item_delete_post))
+        .route("/c/{slug}/events/{id}/agenda/items/{item}/delete", get(item_delete_ask).post(item_delete_post))
         .route("/c/{slug}/events/{id}/roles", get(roles_page))
         .route("/c/{slug}/events/{id}/roles/propose", post(roles_propose_post))
         .route("/c/{slug}/events/{id}/roles/{role}", post(role_post))
@@ -615,6 +615,29 @@ async fn item_post(
             render(&s, c, sc, fm, true).await
         }
     }
+}
+
+/// Asks before an item leaves the agenda.
+async fn item_delete_ask(
+    State(s): State<AppState>,
+    c: Ctx,
+    Path((slug, id, item)): Path<(String, i64, i64)>,
+) -> AppResult<Response> {
+    managed(&s, &c, &slug, id).await?;
+    let it = store::items(&s.db, id)
+        .await?
+        .into_iter()
+        .find(|i| i.id == item)
+        .ok_or(AppError::NotFound)?;
+    Ok(crate::views::confirm(
+        c.t1("agenda-item-delete-question", "name", &it.title),
+        c.t("agenda-item-delete-note"),
+        format!("/c/{slug}/events/{id}/agenda/items/{item}/delete"),
+        vec![],
+        c.t("confirm-remove"),
+        format!("/c/{slug}/events/{id}/agenda"),
+        c,
+    ))
 }
 
 async fn item_delete_post(

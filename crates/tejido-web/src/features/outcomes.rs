@@ -33,7 +33,7 @@ use super::api::ApiJson;
 use super::communities::{load, refuse, Loaded};
 use super::Options;
 use crate::error::AppResult;
-use crate::views::{html, html_invalid, query, redirect, Pager};
+use crate::views::{confirm, headline, html, html_invalid, query, redirect, Pager};
 use crate::{AppError, AppState, Ctx};
 
 /// Most choices offered in a picker (organizations, events, projects, ties).
@@ -47,7 +47,7 @@ pub fn router() -> Router<AppState> {
         .route("/c/{slug}/outcomes/{id}", get(show_page))
         .route("/c/{slug}/outcomes/{id}/edit", get(edit_page).post(save))
         .route("/c/{slug}/outcomes/{id}/verify", post(verify))
-        .route("/c/{slug}/outcomes/{id}/delete", post(delete))
+        .route("/c/{slug}/outcomes/{id}/delete", get(confirm_delete).post(delete))
         .route("/c/{slug}/outcomes/{id}/files", post(attach_files))
         .route("/c/{slug}/outcomes/{id}/files/{file}", get(attachment))
         .route("/c/{slug}/outcomes/{id}/files/{file}/remove", post(remove_attachment))
@@ -641,6 +641,29 @@ async fn verify(
     let o = outcome_of(&s, &w, id).await?;
     write_verify(&s, &c, &w, &o).await?;
     Ok(redirect(&format!("/c/{slug}/outcomes/{id}")))
+}
+
+/// Asks before an outcome and its evidence are deleted.
+async fn confirm_delete(
+    State(s): State<AppState>,
+    c: Ctx,
+    Path((slug, id)): Path<(String, i64)>,
+) -> AppResult<Response> {
+    let w = manager(&s, &c, &slug).await?;
+    let o = outcome_of(&s, &w, id).await?;
+    Ok(confirm(
+        c.t1(
+            "outcome-delete-question",
+            "name",
+            &headline(&o.description, 80),
+        ),
+        c.t("confirm-delete-note"),
+        format!("/c/{slug}/outcomes/{id}/delete"),
+        vec![],
+        c.t("confirm-delete"),
+        format!("/c/{slug}/outcomes/{id}"),
+        c,
+    ))
 }
 
 async fn delete(

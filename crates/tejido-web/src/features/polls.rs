@@ -32,7 +32,7 @@ use super::api::ApiJson;
 use super::communities::{load_manage, load_member, Loaded};
 use super::Options;
 use crate::error::AppResult;
-use crate::views::{csv_download, html, html_invalid, redirect, Pager};
+use crate::views::{confirm, csv_download, headline, html, html_invalid, redirect, Pager};
 use crate::{AppError, AppState, Ctx};
 
 /// Most members written to at once (invitation or reminder).
@@ -48,7 +48,7 @@ pub fn router() -> Router<AppState> {
         .route("/c/{slug}/polls/{id}/questions", post(add_question))
         .route("/c/{slug}/polls/{id}/questions/{q}", post(edit_question))
         .route("/c/{slug}/polls/{id}/questions/{q}/move", post(move_question))
-        .route("/c/{slug}/polls/{id}/questions/{q}/delete", post(delete_question))
+        .route("/c/{slug}/polls/{id}/questions/{q}/delete", get(confirm_delete_question).post(delete_question))
         .route("/c/{slug}/polls/{id}/preview", get(preview))
         .route("/c/{slug}/polls/{id}/duplicate", post(duplicate))
         .route("/c/{slug}/polls/{id}/status", post(set_status))
@@ -1255,6 +1255,34 @@ async fn move_question(
     store::move_question(&mut tx, p.id, q, f.dir != "down").await?;
     tx.commit().await?;
     Ok(redirect(&format!("/c/{slug}/polls/{id}#questions")))
+}
+
+/// Asks before a question leaves a draft poll.
+async fn confirm_delete_question(
+    State(s): State<AppState>,
+    c: Ctx,
+    Path((slug, id, q)): Path<(String, i64, i64)>,
+) -> AppResult<Response> {
+    let w = manager(&s, &c, &slug).await?;
+    let p = poll_of(&s, &w, id).await?;
+    let question = store::questions(&s.db, p.id)
+        .await?
+        .into_iter()
+        .find(|x| x.id == q)
+        .ok_or(AppError::NotFound)?;
+    Ok(confirm(
+        c.t1(
+            "poll-delete-question-question",
+            "name",
+            &headline(&question.text, 80),
+        ),
+        c.t("confirm-delete-note"),
+        format!("/c/{slug}/polls/{id}/questions/{q}/delete"),
+        vec![],
+        c.t("confirm-delete"),
+        format!("/c/{slug}/polls/{id}"),
+        c,
+    ))
 }
 
 async fn delete_question(

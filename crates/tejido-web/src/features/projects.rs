@@ -33,7 +33,7 @@ use super::api::ApiJson;
 use super::outcomes::{form_body, manager, proposer, today, viewer, Who};
 use super::Options;
 use crate::error::AppResult;
-use crate::views::{html, html_invalid, redirect, Pager};
+use crate::views::{confirm, html, html_invalid, redirect, Pager};
 use crate::{AppError, AppState, Ctx};
 
 /// Most choices offered in an organization picker.
@@ -47,8 +47,8 @@ pub fn router() -> Router<AppState> {
         .route("/c/{slug}/projects/{id}", get(show_page))
         .route("/c/{slug}/projects/{id}/edit", get(edit_page).post(save))
         .route("/c/{slug}/projects/{id}/partners", post(add_partner))
-        .route("/c/{slug}/projects/{id}/partners/{org}/remove", post(remove_partner))
-        .route("/c/{slug}/projects/{id}/delete", post(delete))
+        .route("/c/{slug}/projects/{id}/partners/{org}/remove", get(confirm_remove_partner).post(remove_partner))
+        .route("/c/{slug}/projects/{id}/delete", get(confirm_delete).post(delete))
 }
 
 /// Routes nested under `/api/v1`.
@@ -568,6 +568,53 @@ async fn add_partner(
         Ok(_) => Ok(redirect(&format!("/c/{slug}/projects/{id}#partners"))),
         Err(errors) => Ok(html_invalid(&show_view(&s, c, w, p, form, errors).await?)),
     }
+}
+
+/// Asks before a partner organization leaves the project.
+async fn confirm_remove_partner(
+    State(s): State<AppState>,
+    c: Ctx,
+    Path((slug, id, org)): Path<(String, i64, i64)>,
+) -> AppResult<Response> {
+    let w = manager(&s, &c, &slug).await?;
+    let p = project_of(&s, &w, id).await?;
+    let o = tejido_db::directory::organization(&s.db, org)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(confirm(
+        c.t2(
+            "project-remove-partner-question",
+            "name",
+            &o.name,
+            "project",
+            &p.title,
+        ),
+        c.t("project-remove-partner-note"),
+        format!("/c/{slug}/projects/{id}/partners/{org}/remove"),
+        vec![],
+        c.t("confirm-remove"),
+        format!("/c/{slug}/projects/{id}"),
+        c,
+    ))
+}
+
+/// Asks before a project is deleted.
+async fn confirm_delete(
+    State(s): State<AppState>,
+    c: Ctx,
+    Path((slug, id)): Path<(String, i64)>,
+) -> AppResult<Response> {
+    let w = manager(&s, &c, &slug).await?;
+    let p = project_of(&s, &w, id).await?;
+    Ok(confirm(
+        c.t1("project-delete-question", "name", &p.title),
+        c.t("confirm-delete-note"),
+        format!("/c/{slug}/projects/{id}/delete"),
+        vec![],
+        c.t("confirm-delete"),
+        format!("/c/{slug}/projects/{id}"),
+        c,
+    ))
 }
 
 async fn remove_partner(

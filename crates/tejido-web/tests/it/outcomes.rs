@@ -98,6 +98,7 @@ const ROUTES: &[(&str, &str, u16, u16)] = &[
     ("GET", "/c/{slug}/outcomes/{id}/edit", 403, 200),
     ("POST", "/c/{slug}/outcomes/{id}/edit", 403, 303),
     ("POST", "/c/{slug}/outcomes/{id}/verify", 403, 303),
+    ("GET", "/c/{slug}/outcomes/{id}/delete", 403, 200),
     ("POST", "/c/{slug}/outcomes/{id}/delete", 403, 303),
 ];
 

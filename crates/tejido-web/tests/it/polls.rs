@@ -133,6 +133,7 @@ const ROUTES: &[(&str, &str, u16, u16)] = &[
     ("POST", "/c/{slug}/polls/{id}/questions", 403, 303),
     ("POST", "/c/{slug}/polls/{id}/questions/{q}", 403, 303),
     ("POST", "/c/{slug}/polls/{id}/questions/{q}/move", 403, 303),
+    ("GET", "/c/{slug}/polls/{id}/questions/{q}/delete", 403, 200),
     (
         "POST",
         "/c/{slug}/polls/{id}/questions/{q}/delete",

@@ -66,11 +66,18 @@ const ROUTES: &[(&str, &str, u16, u16)] = &[
     ("POST", "/c/{slug}/projects/{id}/edit", 403, 303),
     ("POST", "/c/{slug}/projects/{id}/partners", 403, 303),
     (
+        "GET",
+        "/c/{slug}/projects/{id}/partners/{org}/remove",
+        403,
+        200,
+    ),
+    (
         "POST",
         "/c/{slug}/projects/{id}/partners/{org}/remove",
         403,
         303,
     ),
+    ("GET", "/c/{slug}/projects/{id}/delete", 403, 200),
     ("POST", "/c/{slug}/projects/{id}/delete", 403, 303),
 ];
 
