@@ -5,9 +5,10 @@
 //! connection; then `BEGIN IMMEDIATE` takes the file's write lock at once.
 //!
 //! The wait is bounded: a writer waits at most [`WRITE_WAIT`], and one that arrives behind a
-//! queue that could not be served in that time (queue length × the recent time a turn is held)
-//! is refused at once with [`DbError::Busy`], which the web layer answers as a fast 503 with
-//! `Retry-After`. Nobody waits ten seconds, and the queue cannot grow without bound.
+//! queue that could not be served in half that time (queue length × the recent time a turn is
+//! held; the margin because turns lengthen under load, and a refusal after a full second's wait
+//! is a slow one) is refused at once with [`DbError::Busy`], which the web layer answers as a
+//! fast 503 with `Retry-After`. Nobody waits ten seconds, and the queue cannot grow without bound.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -77,8 +78,8 @@ impl Gate {
         self.waiting.load(Ordering::SeqCst)
     }
 
-    /// Takes the next turn: at once if free, after the queue ahead if that fits in
-    /// [`WRITE_WAIT`], otherwise [`DbError::Busy`] at once.
+    /// Takes the next turn: at once if free, after the queue ahead if that is expected to take
+    /// at most half of [`WRITE_WAIT`], otherwise [`DbError::Busy`] at once.
     pub async fn turn(self: &Arc<Self>) -> Result<Turn> {
         let make = |p| Turn {
             _permit: p,
@@ -92,7 +93,7 @@ impl Gate {
         let _w = Waiting(&self.waiting);
         let hold = self.hold_us.load(Ordering::Relaxed).max(MIN_HOLD_US);
         let expected = Duration::from_micros(hold.saturating_mul(ahead as u64 + 1));
-        if expected > WRITE_WAIT {
+        if expected > WRITE_WAIT / 2 {
             return Err(DbError::Busy);
         }
         match tokio::time::timeout(WRITE_WAIT, Arc::clone(&self.sem).acquire_owned()).await {
@@ -138,15 +139,16 @@ mod tests {
     #[tokio::test]
     async fn a_long_queue_is_refused_at_once() {
         let g = Arc::new(Gate::new());
-        // Turns have been taking 100 ms: eleven writers ahead cannot be served within a second.
+        // Turns have been taking 100 ms: five writers wait (the last expects 500 ms); a sixth
+        // behind them could not be served within half a second.
         g.hold_us.store(100_000, Ordering::Relaxed);
         let _held = g.turn().await.ok();
         let mut waiters = Vec::new();
-        for _ in 0..10 {
+        for _ in 0..5 {
             let g = Arc::clone(&g);
             waiters.push(tokio::spawn(async move { g.turn().await.is_ok() }));
         }
-        while g.waiting() < 9 {
+        while g.waiting() < 5 {
             tokio::task::yield_now().await;
         }
         let t = Instant::now();

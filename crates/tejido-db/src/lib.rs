@@ -189,7 +189,7 @@ impl Db {
 
     /// Begins a write transaction. On SQLite it first takes the process's write turn (waiting
     /// at most [`gate::WRITE_WAIT`], or refusing at once with [`DbError::Busy`] when the queue
-    /// ahead could not be served in that time), then starts `BEGIN IMMEDIATE`, so the write lock
+    /// ahead could not be served in half that time), then starts `BEGIN IMMEDIATE`, so the write lock
     /// is taken up front: a read-then-write transaction never fails half-way with "database is
     /// locked", and no connection sits waiting for the lock while readers need it.
     pub async fn begin(&self) -> Result<Tx> {
@@ -198,14 +198,22 @@ impl Db {
                 let turn = gate::for_file(p.connect_options().get_filename())
                     .turn()
                     .await?;
-                let t = p.begin_with("BEGIN IMMEDIATE").await.map_err(|e| {
-                    let e = DbError::from(e);
-                    if e.is_busy() {
-                        DbError::Busy
-                    } else {
-                        e
-                    }
-                })?;
+                // In a task of its own: a request cancelled half-way through `BEGIN` (a client
+                // that hangs up) must not return a connection to the pool with the transaction
+                // open and the write lock held. The task finishes the `BEGIN`; if nobody awaits
+                // it any more, the transaction it returns is dropped and so rolled back.
+                let pool = p.clone();
+                let t = tokio::spawn(async move { pool.begin_with("BEGIN IMMEDIATE").await })
+                    .await
+                    .map_err(|_| DbError::Sqlx(sqlx::Error::WorkerCrashed))?
+                    .map_err(|e| {
+                        let e = DbError::from(e);
+                        if e.is_busy() {
+                            DbError::Busy
+                        } else {
+                            e
+                        }
+                    })?;
                 Tx::Sqlite(t, turn)
             }
             Db::Postgres(p) => Tx::Postgres(p.begin().await.map_err(|e| match e {
@@ -232,7 +240,14 @@ impl Db {
 impl Tx {
     pub async fn commit(self) -> Result<()> {
         match self {
-            Tx::Sqlite(t, _turn) => t.commit().await?,
+            // Finished even when the request is cancelled meanwhile; the turn goes with it.
+            Tx::Sqlite(t, turn) => tokio::spawn(async move {
+                let r = t.commit().await;
+                drop(turn);
+                r
+            })
+            .await
+            .map_err(|_| DbError::Sqlx(sqlx::Error::WorkerCrashed))??,
             Tx::Postgres(t) => t.commit().await?,
         }
         Ok(())
@@ -256,4 +271,40 @@ pub fn sha256_hex(s: &str) -> String {
         out.push(char::from(b"0123456789abcdef"[usize::from(b & 15)]));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A client that hangs up while its write is beginning must not leave a pooled connection
+    /// inside a transaction holding the write lock (every later write would then fail: "begin_with
+    /// at non-zero transaction depth", or busy for good).
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_write_cancelled_while_it_begins_leaves_no_transaction_open() {
+        let path = std::env::temp_dir().join(format!(
+            "tejido-cancelled-begin-{}-{}.db",
+            std::process::id(),
+            now().timestamp_micros()
+        ));
+        let db = Db::connect(&format!("sqlite://{}", path.display()))
+            .await
+            .unwrap();
+        for i in 0..400u64 {
+            let wait = Duration::from_micros((i % 80) * 5);
+            // Dropped whether it began or not, as a cancelled request drops it.
+            let _ = tokio::time::timeout(wait, db.begin()).await;
+        }
+        for _ in 0..40 {
+            let tx = tokio::time::timeout(Duration::from_secs(5), db.begin())
+                .await
+                .expect("a write begins in time")
+                .expect("a write begins after the cancelled ones");
+            tx.commit().await.unwrap();
+        }
+        db.close().await;
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+        }
+    }
 }
