@@ -111,4 +111,6 @@ home-no-items = You have no open action items.
 home-item-due = due { $date }
 confirm-remove = Yes, remove
 confirm-delete = Yes, delete
+attachment-remove-question = Remove the file “{ $name }”?
+attachment-remove-note = It is no longer attached to this record.
 confirm-delete-note = It is deleted for good; this cannot be undone.

@@ -111,4 +111,6 @@ home-no-items = No tienes compromisos pendientes.
 home-item-due = fecha límite { $date }
 confirm-remove = Sí, quitar
 confirm-delete = Sí, borrar
+attachment-remove-question = ¿Quitar el archivo «{ $name }»?
+attachment-remove-note = Deja de estar adjunto a este registro.
 confirm-delete-note = Se borra para siempre; no se puede deshacer.

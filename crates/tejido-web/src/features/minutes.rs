@@ -83,7 +83,7 @@ fn attachment_router() -> Router<AppState> {
     Router::new()
         .route("/c/{slug}/events/{id}/minutes/files", post(attach_files))
         .route("/c/{slug}/events/{id}/minutes/files/{upload_id}", get(attachment))
-        .route("/c/{slug}/events/{id}/minutes/files/{upload_id}/remove", post(remove_attachment))
+        .route("/c/{slug}/events/{id}/minutes/files/{upload_id}/remove", get(confirm_remove_attachment).post(remove_attachment))
 }
 
 // ---- authorization ---------------------------------------------------------------------------
@@ -781,6 +781,29 @@ async fn attach_files(
     .await?;
     tx.commit().await?;
     Ok(redirect(&format!("/c/{slug}/events/{id}/minutes#files")))
+}
+
+async fn confirm_remove_attachment(
+    State(s): State<AppState>,
+    c: Ctx,
+    Path((slug, id, upload_id)): Path<(String, i64, i64)>,
+) -> AppResult<Response> {
+    let e = load_writer(&s, &c, &slug, id).await?;
+    let slug = &e.l.community.slug;
+    let (action, back) = (
+        format!("/c/{slug}/events/{id}/minutes/files/{upload_id}/remove"),
+        format!("/c/{slug}/events/{id}/minutes#files"),
+    );
+    super::uploads::confirm_detach(
+        &s,
+        c,
+        tejido_db::uploads::OwnerKind::Minutes,
+        id,
+        upload_id,
+        action,
+        back,
+    )
+    .await
 }
 
 async fn remove_attachment(

@@ -50,7 +50,7 @@ pub fn router() -> Router<AppState> {
         .route("/c/{slug}/outcomes/{id}/delete", get(confirm_delete).post(delete))
         .route("/c/{slug}/outcomes/{id}/files", post(attach_files))
         .route("/c/{slug}/outcomes/{id}/files/{file}", get(attachment))
-        .route("/c/{slug}/outcomes/{id}/files/{file}/remove", post(remove_attachment))
+        .route("/c/{slug}/outcomes/{id}/files/{file}/remove", get(confirm_remove_attachment).post(remove_attachment))
 }
 
 /// Routes nested under `/api/v1`.
@@ -718,6 +718,28 @@ async fn attach_files(
     audit(&mut tx, &c, "outcome-files-attached", &slug, id).await?;
     tx.commit().await?;
     Ok(redirect(&format!("/c/{slug}/outcomes/{id}#evidence")))
+}
+
+async fn confirm_remove_attachment(
+    State(s): State<AppState>,
+    c: Ctx,
+    Path((slug, id, file)): Path<(String, i64, i64)>,
+) -> AppResult<Response> {
+    let w = proposer(&s, &c, &slug).await?;
+    let o = outcome_of(&s, &w, id).await?;
+    if !may_attach(&c, &w, &o) {
+        return Err(AppError::Forbidden);
+    }
+    super::uploads::confirm_detach(
+        &s,
+        c,
+        OwnerKind::Outcome,
+        id,
+        file,
+        format!("/c/{slug}/outcomes/{id}/files/{file}/remove"),
+        format!("/c/{slug}/outcomes/{id}#evidence"),
+    )
+    .await
 }
 
 async fn remove_attachment(

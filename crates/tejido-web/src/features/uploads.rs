@@ -539,6 +539,31 @@ pub struct InertDownload;
 
 pub const DOWNLOAD_CSP: &str = "sandbox; default-src 'none'";
 
+/// The second page before an attachment is taken off a record (minutes, an outcome): names the
+/// file and posts to `action`; «Cancelar» returns to `back`. The caller authorized the removal.
+pub async fn confirm_detach(
+    state: &AppState,
+    c: Ctx,
+    owner: db::OwnerKind,
+    owner_id: i64,
+    upload_id: i64,
+    action: String,
+    back: String,
+) -> AppResult<Response> {
+    let u = db::get_attached(&state.db, owner, owner_id, upload_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(crate::views::confirm(
+        c.t1("attachment-remove-question", "name", &u.filename),
+        c.t("attachment-remove-note"),
+        action,
+        vec![],
+        c.t("confirm-remove"),
+        back,
+        c,
+    ))
+}
+
 /// The response for one upload, after the caller authorized it.
 pub async fn download(state: &AppState, u: &Upload) -> AppResult<Response> {
     let Some((dir, rest)) = tejido_core::uploads::store_path(&u.sha256) else {

@@ -468,7 +468,7 @@ both_backends!(
 );
 
 // The evidence files' routes (multipart, kept apart from the route table):
-// POST /c/{slug}/outcomes/{id}/files, GET …/files/{file}, POST …/files/{file}/remove,
+// POST /c/{slug}/outcomes/{id}/files, GET …/files/{file}, GET and POST …/files/{file}/remove,
 // GET /api/v1/communities/{slug}/outcomes/{id}/files/{file}.
 both_backends!(evidence_files_follow_the_rules, |app: TestApp| async move {
     let w = cast(&app).await;
@@ -535,7 +535,25 @@ both_backends!(evidence_files_follow_the_rules, |app: TestApp| async move {
     assert_to_login(&app.client().get(&format!("{files}/{fid}")).await);
     // Removing: not by another member; by the manager.
     let remove = format!("{files}/{fid}/remove");
+    assert_status(&other.get(&remove).await, 403);
     assert_status(&other.post_form(&remove, &[]).await, 403);
+    // The page links to a second page that names the file; asking removes nothing.
+    let page = w.leader.get(&base).await;
+    assert!(
+        page.body.contains(&format!("href=\"{remove}\"")),
+        "{}",
+        page.body
+    );
+    let ask = w.leader.get(&remove).await;
+    assert_status(&ask, 200);
+    assert!(
+        ask.body
+            .contains("¿Quitar el archivo «Convenio firmado.pdf»?"),
+        "{}",
+        ask.body
+    );
+    assert!(ask.body.contains(&format!("action=\"{remove}\"")));
+    assert_status(&other.get(&format!("{files}/{fid}")).await, 200);
     assert_status(&w.leader.post_form(&remove, &[]).await, 303);
     assert_status(&other.get(&format!("{files}/{fid}")).await, 404);
     // Deleting the outcome takes its attachments away.

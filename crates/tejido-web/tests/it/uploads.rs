@@ -206,7 +206,7 @@ async fn event(app: &TestApp, cid: i64) -> i64 {
 }
 
 // The minutes' attachment routes (kept apart from the minutes route table):
-// POST /c/{slug}/events/{id}/minutes/files, GET …/files/{upload_id}, POST …/files/{upload_id}/remove,
+// POST /c/{slug}/events/{id}/minutes/files, GET …/files/{upload_id}, GET and POST …/files/{upload_id}/remove,
 // GET /api/v1/communities/{slug}/events/{id}/minutes/files/{upload_id}.
 both_backends!(
     minutes_attachments_follow_the_minutes_rules,
@@ -321,14 +321,17 @@ both_backends!(
         assert_eq!(d.headers[header::CONTENT_TYPE], "text/plain; charset=utf-8");
         assert_eq!(d.headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
 
-        // Removing: writers only.
+        // Removing: writers only, after a second page that names the file.
         let uid = url.rsplit('/').next().unwrap();
-        assert_status(
-            &member
-                .post_form(&format!("{base}/files/{uid}/remove"), &[])
-                .await,
-            403,
-        );
+        let remove = format!("{base}/files/{uid}/remove");
+        assert_status(&member.get(&remove).await, 403);
+        assert_status(&member.post_form(&remove, &[]).await, 403);
+        let ask = rapporteur.get(&remove).await;
+        assert_status(&ask, 200);
+        assert!(ask.body.contains("¿Quitar el archivo «"), "{}", ask.body);
+        assert!(ask.body.contains(&format!("action=\"{remove}\"")));
+        assert!(ask.body.contains(&format!("href=\"{base}#files\"")));
+        assert_status(&member.get(&url).await, 200);
         assert_redirect(
             &rapporteur
                 .post_form(&format!("{base}/files/{uid}/remove"), &[])
