@@ -174,9 +174,11 @@ def routes():
     out = set()
     for f in sorted(FEATURES.glob("*.rs")):
         src = f.read_text()
-        # Each `fn router()` / `fn api_router()` body runs to the first line that is just `}`.
-        for m in re.finditer(r"pub fn (api_router|router)\(\)[^{]*\{(.*?)\n\}", src, re.S):
-            prefix = "/api/v1" if m.group(1) == "api_router" or f.stem == "api" else ""
+        # Each `fn …router()` body runs to the first line that is just `}`; the API's are nested
+        # under /api/v1 (`api_router`, and the root `router` of api.rs).
+        for m in re.finditer(r"fn (\w*router)\(\)[^{]*\{(.*?)\n\}", src, re.S):
+            api = "api" in m.group(1) or (f.stem == "api" and m.group(1) == "router")
+            prefix = "/api/v1" if api else ""
             for r in re.finditer(r'\.route\(\s*"([^"]+)",\s*([^\n]*)', m.group(2)):
                 path, rest = r.group(1), r.group(2)
                 for method in ("get", "post", "put", "patch", "delete"):
