@@ -103,6 +103,9 @@ impl TestApp {
             b"test secret key, not for production".to_vec(),
         );
         config.data_dir = data.clone();
+        // Tests that send many requests at once (forty guesses, a workshop replying) check what
+        // they check, not the overload refusal; `with_max_in_flight` tests that.
+        config.max_in_flight = 1024;
         let state = AppState::new(db.clone(), config).unwrap();
         let router = tejido_web::router(state.clone());
         TestApp {
@@ -122,6 +125,15 @@ impl TestApp {
             .iter()
             .map(|p| tejido_web::net::IpNet::parse(p).unwrap())
             .collect();
+        self.state = AppState::new(self.db.clone(), config).unwrap();
+        self.router = tejido_web::router(self.state.clone());
+        self
+    }
+
+    /// The same app (same database and data directory) handling at most `n` requests at once.
+    pub fn with_max_in_flight(mut self, n: usize) -> TestApp {
+        let mut config = self.state.config.clone();
+        config.max_in_flight = n;
         self.state = AppState::new(self.db.clone(), config).unwrap();
         self.router = tejido_web::router(self.state.clone());
         self

@@ -231,6 +231,15 @@ fn origin_ok(state: &AppState, headers: &HeaderMap) -> bool {
     }
 }
 
+/// One request counted in `AppInner::in_flight` until it is answered.
+struct InFlight<'a>(&'a std::sync::atomic::AtomicUsize);
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
 pub async fn middleware(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let accept = req
         .headers()
@@ -239,6 +248,21 @@ pub async fn middleware(State(state): State<AppState>, req: Request, next: Next)
         .unwrap_or("")
         .to_owned();
     let json = req.uri().path().starts_with("/api/");
+    // Shed an overload before any work (see `WebConfig::max_in_flight`).
+    let counted = !matches!(req.uri().path(), "/healthz" | "/metrics")
+        && !req.uri().path().starts_with("/static/");
+    let _in_flight = if counted {
+        let before = state
+            .in_flight
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        let guard = InFlight(&state.in_flight);
+        if before >= state.config.max_in_flight {
+            return early_error(&state, &accept, json, AppError::Unavailable);
+        }
+        Some(guard)
+    } else {
+        None
+    };
     match run(state.clone(), req, next).await {
         Ok(r) => r,
         Err(e) => early_error(&state, &accept, json, e),

@@ -46,6 +46,11 @@ pub struct WebConfig {
     pub upload_concurrency: usize,
     /// How long an upload waits for a free slot before it is answered 503.
     pub upload_wait: std::time::Duration,
+    /// Requests handled at once; one more is answered 503 with `Retry-After` at once, before
+    /// its session is read (`ctx::middleware`), so an overload is refused in milliseconds
+    /// instead of queueing every request behind it. Health checks and static files are not
+    /// counted.
+    pub max_in_flight: usize,
 }
 
 impl WebConfig {
@@ -62,6 +67,7 @@ impl WebConfig {
             upload_quota_bytes: 2 * 1024 * 1024 * 1024,
             upload_concurrency: 4,
             upload_wait: std::time::Duration::from_secs(2),
+            max_in_flight: 32,
         }
     }
 
@@ -104,6 +110,8 @@ pub struct AppInner {
     pub metrics: metrics::Metrics,
     /// One permit per request receiving files (`WebConfig::upload_concurrency`).
     pub upload_slots: Arc<tokio::sync::Semaphore>,
+    /// Requests being handled now (`WebConfig::max_in_flight`).
+    pub in_flight: std::sync::atomic::AtomicUsize,
 }
 
 #[derive(Clone)]
@@ -125,6 +133,7 @@ impl AppState {
             config,
             i18n: i18n::I18n::new()?,
             metrics: metrics::Metrics::default(),
+            in_flight: std::sync::atomic::AtomicUsize::new(0),
         })))
     }
 }

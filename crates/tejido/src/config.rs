@@ -49,7 +49,7 @@ pub struct Setting<T> {
 }
 
 /// The settings Tejido reads, by their TOML key, environment variable and flag.
-pub const KEYS: [(&str, &str, &str); 15] = [
+pub const KEYS: [(&str, &str, &str); 16] = [
     ("database_url", "TEJIDO_DATABASE_URL", "--database-url"),
     ("bind", "TEJIDO_BIND", "--bind"),
     ("base_url", "TEJIDO_BASE_URL", "--base-url"),
@@ -65,6 +65,7 @@ pub const KEYS: [(&str, &str, &str); 15] = [
     ("trusted_proxies", "TEJIDO_TRUSTED_PROXIES", ""),
     ("upload_quota_bytes", "TEJIDO_UPLOAD_QUOTA_BYTES", ""),
     ("upload_concurrency", "TEJIDO_UPLOAD_CONCURRENCY", ""),
+    ("max_in_flight", "TEJIDO_MAX_IN_FLIGHT", ""),
 ];
 
 /// Default largest uploaded file: 20 MB.
@@ -73,6 +74,9 @@ pub const DEFAULT_UPLOAD_MAX_BYTES: usize = 20 * 1024 * 1024;
 pub const DEFAULT_UPLOAD_QUOTA_BYTES: usize = 2 * 1024 * 1024 * 1024;
 /// Default number of requests receiving files at once.
 pub const DEFAULT_UPLOAD_CONCURRENCY: usize = 4;
+
+/// Default number of requests handled at once before the next is refused with 503.
+pub const DEFAULT_MAX_IN_FLIGHT: usize = 32;
 
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -93,6 +97,8 @@ pub struct Config {
     pub upload_quota_bytes: Setting<usize>,
     /// Requests receiving files at the same time (the rest get 503 after a short wait).
     pub upload_concurrency: Setting<usize>,
+    /// Requests handled at once; the next is refused with 503 and `Retry-After` at once.
+    pub max_in_flight: Setting<usize>,
 }
 
 #[derive(Debug)]
@@ -326,21 +332,27 @@ pub fn load(flags: &Flags, env: &dyn Fn(&str) -> Option<String>) -> Result<Confi
             ))
         }
     };
-    let conc_s = get_or(
-        "upload_concurrency",
-        &DEFAULT_UPLOAD_CONCURRENCY.to_string(),
-    );
-    let upload_concurrency = match conc_s.value.trim().parse::<usize>() {
-        Ok(n) if (1..=1024).contains(&n) => Setting {
-            value: n,
-            source: conc_s.source,
-        },
-        _ => {
-            return err(format!(
-                "upload_concurrency ({}): '{}' is not a number from 1 to 1024",
-                conc_s.source, conc_s.value
-            ))
+    // A count from 1 to 1024 (upload_concurrency, max_in_flight).
+    let count = |name: &'static str, default: usize| {
+        let raw = get_or(name, &default.to_string());
+        match raw.value.trim().parse::<usize>() {
+            Ok(n) if (1..=1024).contains(&n) => Ok(Setting {
+                value: n,
+                source: raw.source,
+            }),
+            _ => Err(format!(
+                "{name} ({}): '{}' is not a number from 1 to 1024",
+                raw.source, raw.value
+            )),
         }
+    };
+    let upload_concurrency = match count("upload_concurrency", DEFAULT_UPLOAD_CONCURRENCY) {
+        Ok(s) => s,
+        Err(e) => return err(e),
+    };
+    let max_in_flight = match count("max_in_flight", DEFAULT_MAX_IN_FLIGHT) {
+        Ok(s) => s,
+        Err(e) => return err(e),
     };
     Ok(Config {
         trusted_proxies,
@@ -355,6 +367,7 @@ pub fn load(flags: &Flags, env: &dyn Fn(&str) -> Option<String>) -> Result<Confi
         upload_max_bytes,
         upload_quota_bytes,
         upload_concurrency,
+        max_in_flight,
     })
 }
 
@@ -453,6 +466,10 @@ impl Config {
         s.push_str(&format!(
             "upload_concurrency = {}  ({})\n",
             self.upload_concurrency.value, self.upload_concurrency.source
+        ));
+        s.push_str(&format!(
+            "max_in_flight = {}  ({})\n",
+            self.max_in_flight.value, self.max_in_flight.source
         ));
         s
     }
@@ -577,14 +594,18 @@ mod tests {
         assert_eq!(c.upload_max_bytes.value, 20 * 1024 * 1024);
         assert_eq!(c.upload_quota_bytes.value, 2 * 1024 * 1024 * 1024);
         assert_eq!(c.upload_concurrency.value, 4);
+        assert_eq!(c.max_in_flight.value, 32);
         let c = load(
             &Flags::default(),
             &env_of(&[
                 ("TEJIDO_UPLOAD_QUOTA_BYTES", "500MB"),
                 ("TEJIDO_UPLOAD_CONCURRENCY", "2"),
+                ("TEJIDO_MAX_IN_FLIGHT", "200"),
             ]),
         )
         .unwrap();
+        assert_eq!(c.max_in_flight.value, 200);
+        assert!(c.describe().contains("max_in_flight = 200"));
         assert_eq!(c.upload_quota_bytes.value, 500 * 1024 * 1024);
         assert_eq!(c.upload_concurrency.value, 2);
         assert!(c.describe().contains("upload_quota_bytes = 524288000"));
@@ -592,6 +613,8 @@ mod tests {
             ("TEJIDO_UPLOAD_QUOTA_BYTES", "1MB"),
             ("TEJIDO_UPLOAD_CONCURRENCY", "0"),
             ("TEJIDO_UPLOAD_CONCURRENCY", "many"),
+            ("TEJIDO_MAX_IN_FLIGHT", "0"),
+            ("TEJIDO_MAX_IN_FLIGHT", "5000"),
         ] {
             let e = load(&Flags::default(), &env_of(&[(var, bad)]))
                 .unwrap_err()

@@ -417,3 +417,71 @@ both_backends!(
         assert_eq!(app.count("discussion_replies").await, before + 1);
     }
 );
+
+// An overload is refused before any work: with two requests in hand (two writes waiting for a
+// held writer), a third request, even a read, is answered 503 with Retry-After in Spanish at
+// once, not after the writers' second; once they are answered, requests are served again.
+both_backends!(
+    an_overload_is_refused_at_once_before_any_work,
+    |app: TestApp| async move {
+        let app = app.with_max_in_flight(2);
+        let (slug, thread, people) = workshop(&app, 1).await;
+        let c = &people[0];
+        let page = format!("/c/{slug}/discussions/{thread}");
+        let path = format!("{page}/replies");
+        let token = c.csrf().await;
+        let held = match &app.db {
+            Db::Sqlite(_) => (Some(app.db.begin().await.unwrap()), vec![]),
+            Db::Postgres(p) => {
+                let mut conns = vec![];
+                for _ in 0..p.options().get_max_connections() {
+                    conns.push(p.acquire().await.unwrap());
+                }
+                (None, conns)
+            }
+        };
+        let waiting: Vec<_> = (0..2)
+            .map(|i| {
+                let c = c.clone();
+                let (path, token) = (path.clone(), token.clone());
+                tokio::spawn(async move {
+                    let body = format!("Espera {i}");
+                    c.post_raw(&path, &[("_csrf", token.as_str()), ("body", body.as_str())])
+                        .await
+                        .status
+                        .as_u16()
+                })
+            })
+            .collect();
+        while app
+            .state
+            .in_flight
+            .load(std::sync::atomic::Ordering::SeqCst)
+            < 2
+        {
+            tokio::task::yield_now().await;
+        }
+        let t = std::time::Instant::now();
+        let r = c.get(&page).await;
+        let took = t.elapsed();
+        assert_status(&r, 503);
+        assert!(r.headers.contains_key(header::RETRY_AFTER));
+        assert!(r.body.contains("Ocupado, inténtalo de nuevo"), "{}", r.body);
+        // Refused without waiting for the writers ahead (they wait up to a second).
+        assert!(
+            app.state
+                .in_flight
+                .load(std::sync::atomic::Ordering::SeqCst)
+                == 2,
+            "the refusal came only after the writers were answered ({took:?})"
+        );
+        // Health checks are not counted.
+        assert_status(&app.client().get("/healthz").await, 200);
+        drop(held);
+        for w in waiting {
+            let s = w.await.unwrap();
+            assert!(s == 303 || s == 503, "{s}");
+        }
+        assert_status(&c.get(&page).await, 200);
+    }
+);

@@ -69,6 +69,7 @@ pub async fn run(mut cfg: Config, args: ServeArgs) -> anyhow::Result<()> {
     web.trusted_proxies = cfg.trusted_proxies.value.clone();
     web.upload_quota_bytes = u64::try_from(cfg.upload_quota_bytes.value).unwrap_or(u64::MAX);
     web.upload_concurrency = cfg.upload_concurrency.value;
+    web.max_in_flight = cfg.max_in_flight.value;
     let state = AppState::new(db.clone(), web)?;
     if args.demo {
         // The demo's attachments: their rows were loaded with the data, their bytes go here.
