@@ -119,30 +119,28 @@ impl TestApp {
 
     /// The same app (same database and data directory) believing `X-Forwarded-For` from these
     /// proxies.
-    pub fn with_trusted_proxies(mut self, proxies: &[&str]) -> TestApp {
-        let mut config = self.state.config.clone();
-        config.trusted_proxies = proxies
+    pub fn with_trusted_proxies(self, proxies: &[&str]) -> TestApp {
+        let proxies = proxies
             .iter()
             .map(|p| tejido_web::net::IpNet::parse(p).unwrap())
             .collect();
-        self.state = AppState::new(self.db.clone(), config).unwrap();
-        self.router = tejido_web::router(self.state.clone());
-        self
+        self.with_config(|c| c.trusted_proxies = proxies)
     }
 
     /// The same app (same database and data directory) handling at most `n` requests at once.
-    pub fn with_max_in_flight(mut self, n: usize) -> TestApp {
-        let mut config = self.state.config.clone();
-        config.max_in_flight = n;
-        self.state = AppState::new(self.db.clone(), config).unwrap();
-        self.router = tejido_web::router(self.state.clone());
-        self
+    pub fn with_max_in_flight(self, n: usize) -> TestApp {
+        self.with_config(|c| c.max_in_flight = n)
     }
 
     /// The same app (same database and data directory) with a smaller upload limit.
-    pub fn with_upload_limit(mut self, bytes: usize) -> TestApp {
+    pub fn with_upload_limit(self, bytes: usize) -> TestApp {
+        self.with_config(|c| c.upload_max_bytes = bytes)
+    }
+
+    /// The same app (same database and data directory) with its settings changed by `change`.
+    fn with_config(mut self, change: impl FnOnce(&mut WebConfig)) -> TestApp {
         let mut config = self.state.config.clone();
-        config.upload_max_bytes = bytes;
+        change(&mut config);
         self.state = AppState::new(self.db.clone(), config).unwrap();
         self.router = tejido_web::router(self.state.clone());
         self

@@ -720,16 +720,22 @@ async fn attach_files(
     Ok(redirect(&format!("/c/{slug}/outcomes/{id}#evidence")))
 }
 
+/// The outcome whose evidence files the requester may change (attach or remove), or 403.
+async fn attacher(s: &AppState, c: &Ctx, slug: &str, id: i64) -> AppResult<Outcome> {
+    let w = proposer(s, c, slug).await?;
+    let o = outcome_of(s, &w, id).await?;
+    if !may_attach(c, &w, &o) {
+        return Err(AppError::Forbidden);
+    }
+    Ok(o)
+}
+
 async fn confirm_remove_attachment(
     State(s): State<AppState>,
     c: Ctx,
     Path((slug, id, file)): Path<(String, i64, i64)>,
 ) -> AppResult<Response> {
-    let w = proposer(&s, &c, &slug).await?;
-    let o = outcome_of(&s, &w, id).await?;
-    if !may_attach(&c, &w, &o) {
-        return Err(AppError::Forbidden);
-    }
+    attacher(&s, &c, &slug, id).await?;
     super::uploads::confirm_detach(
         &s,
         c,
@@ -747,11 +753,7 @@ async fn remove_attachment(
     c: Ctx,
     Path((slug, id, file)): Path<(String, i64, i64)>,
 ) -> AppResult<Response> {
-    let w = proposer(&s, &c, &slug).await?;
-    let o = outcome_of(&s, &w, id).await?;
-    if !may_attach(&c, &w, &o) {
-        return Err(AppError::Forbidden);
-    }
+    attacher(&s, &c, &slug, id).await?;
     let mut tx = s.db.begin().await?;
     if !tejido_db::uploads::detach(&mut tx, OwnerKind::Outcome, id, file).await? {
         return Err(AppError::NotFound);
