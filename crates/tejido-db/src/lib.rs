@@ -216,10 +216,18 @@ impl Db {
                     })?;
                 Tx::Sqlite(t, turn)
             }
-            Db::Postgres(p) => Tx::Postgres(p.begin().await.map_err(|e| match e {
-                sqlx::Error::PoolTimedOut => DbError::Busy,
-                e => DbError::Sqlx(e),
-            })?),
+            // In a task of its own for the same reason as on SQLite.
+            Db::Postgres(p) => {
+                let pool = p.clone();
+                let t = tokio::spawn(async move { pool.begin().await })
+                    .await
+                    .map_err(|_| DbError::Sqlx(sqlx::Error::WorkerCrashed))?
+                    .map_err(|e| match e {
+                        sqlx::Error::PoolTimedOut => DbError::Busy,
+                        e => DbError::Sqlx(e),
+                    })?;
+                Tx::Postgres(t)
+            }
         })
     }
 
@@ -278,7 +286,8 @@ mod tests {
     use super::*;
 
     /// A client that hangs up while its write is beginning must not leave a pooled connection
-    /// inside a transaction holding the write lock (every later write would then fail: "begin_with
+    /// inside a transaction holding the write lock (on SQLite, and on the PostgreSQL named by
+    /// `TEJIDO_TEST_PG_URL` when set) (every later write would then fail: "begin_with
     /// at non-zero transaction depth", or busy for good).
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_write_cancelled_while_it_begins_leaves_no_transaction_open() {
@@ -287,9 +296,22 @@ mod tests {
             std::process::id(),
             now().timestamp_micros()
         ));
-        let db = Db::connect(&format!("sqlite://{}", path.display()))
-            .await
-            .unwrap();
+        let mut urls = vec![format!("sqlite://{}", path.display())];
+        urls.extend(
+            std::env::var("TEJIDO_TEST_PG_URL")
+                .ok()
+                .filter(|u| !u.is_empty()),
+        );
+        for url in urls {
+            cancel_begins_then_write(&url).await;
+        }
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+        }
+    }
+
+    async fn cancel_begins_then_write(url: &str) {
+        let db = Db::connect(url).await.unwrap();
         for i in 0..400u64 {
             let wait = Duration::from_micros((i % 80) * 5);
             // Dropped whether it began or not, as a cancelled request drops it.
@@ -303,8 +325,5 @@ mod tests {
             tx.commit().await.unwrap();
         }
         db.close().await;
-        for suffix in ["", "-wal", "-shm"] {
-            let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
-        }
     }
 }
