@@ -1,6 +1,6 @@
 //! Uploads: storage of the rows that describe uploaded files and of the links between an
 //! upload and what it is attached to. The bytes themselves live in the data directory (see
-//! `tejido_web::features::uploads`, which writes them and serves them).
+//! `tejido_web::uploads`, which writes them and serves them).
 //!
 //! Public API used by other capabilities:
 //! - [`insert`] — records one stored file (sha256, size, sniffed content type, sanitized name);

@@ -3,15 +3,19 @@
 //! the session, the locale and checks CSRF before any handler runs. Handlers are thin: parse,
 //! authorize, call storage, render an askama template (or JSON under `/api/v1`).
 
+pub mod access;
 pub mod auth;
 pub mod ctx;
 pub mod error;
+pub mod extract;
 pub mod features;
 pub mod i18n;
 pub mod jobs;
 pub mod mailer;
 pub mod metrics;
 pub mod net;
+pub mod time;
+pub mod uploads;
 pub mod views;
 
 use std::sync::Arc;
@@ -155,7 +159,6 @@ pub fn router(state: AppState) -> Router {
         .merge(features::minutes::router())
         .merge(features::polls::router())
         .merge(features::network::router())
-        .merge(features::uploads::router())
         .merge(features::library::router())
         .merge(features::search::router())
         .merge(features::discussions::router())
@@ -173,7 +176,7 @@ pub fn router(state: AppState) -> Router {
             ctx::middleware,
         ))
         .layer(axum::middleware::map_response(
-            features::uploads::keep_download_headers,
+            uploads::keep_download_headers,
         ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

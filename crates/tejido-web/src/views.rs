@@ -220,3 +220,6 @@ pub fn confirm(
         back,
     })
 }
+
+/// Options for a `<select>`: (value, label) pairs.
+pub type Options = Vec<(String, String)>;

@@ -28,9 +28,9 @@ use tejido_db::agenda::{self as store, EventRole, Facilitator, Item, NewItem, To
 use tejido_db::communities::Community;
 use tejido_db::events::Event;
 
-use super::api::ApiJson;
-use super::communities::{load, Loaded};
-use super::Options;
+use crate::extract::ApiJson;
+use crate::access::{load, Loaded};
+use crate::views::Options;
 use crate::error::AppResult;
 use crate::views::{html, html_invalid, redirect};
 use crate::{AppError, AppState, Ctx};

@@ -14,26 +14,9 @@ use tejido_core::directory::{OrganizationForm, PersonForm};
 use tejido_core::page::{Page, PageReq};
 use tejido_db::directory::{OrgFilter, PersonFilter};
 
-use super::ListQuery;
+use crate::extract::{ApiJson, ListQuery};
 use crate::error::AppResult;
 use crate::{AppError, AppState, Ctx};
-
-/// `Json` whose rejection (no JSON content type, malformed JSON, wrong field types) is the API's
-/// own JSON error in the caller's language, not axum's plain text.
-pub struct ApiJson<T>(pub T);
-
-impl<S: Send + Sync, T: serde::de::DeserializeOwned> axum::extract::FromRequest<S> for ApiJson<T> {
-    type Rejection = AppError;
-    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, AppError> {
-        match Json::<T>::from_request(req, state).await {
-            Ok(Json(v)) => Ok(ApiJson(v)),
-            Err(rejection) => {
-                tracing::debug!(error = %rejection.body_text(), "rejected JSON body");
-                Err(AppError::BadRequest("json"))
-            }
-        }
-    }
-}
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -54,7 +37,6 @@ pub fn router() -> Router<AppState> {
         .merge(super::minutes::api_router())
         .merge(super::polls::api_router())
         .merge(super::network::api_router())
-        .merge(super::uploads::api_router())
         .merge(super::library::api_router())
         .merge(super::search::api_router())
         .merge(super::discussions::api_router())
@@ -256,7 +238,7 @@ async fn community(
     Path(slug): Path<String>,
 ) -> AppResult<Json<Value>> {
     c.require_user()?;
-    let l = super::communities::load(&s, &c, &slug).await?;
+    let l = crate::access::load(&s, &c, &slug).await?;
     let roles = tejido_db::communities::current_roles(&s.db, l.community.id).await?;
     Ok(Json(json!({
         "community": l.community,
@@ -273,7 +255,7 @@ async fn community_members(
     Query(q): Query<ListQuery>,
 ) -> AppResult<Json<Value>> {
     c.require_user()?;
-    let l = super::communities::load(&s, &c, &slug).await?;
+    let l = crate::access::load(&s, &c, &slug).await?;
     let req = list_req(&q, Some(100));
     let orgs = tejido_db::communities::member_organizations(&s.db, l.community.id, req).await?;
     let people = tejido_db::communities::member_people(&s.db, l.community.id, req).await?;
@@ -412,7 +394,6 @@ pub fn openapi_document() -> Value {
             super::minutes::openapi_paths(),
             super::polls::openapi_paths(),
             super::network::openapi_paths(),
-            super::uploads::openapi_paths(),
             super::library::openapi_paths(),
             super::search::openapi_paths(),
             super::discussions::openapi_paths(),

@@ -23,10 +23,11 @@ use tejido_db::charter::{self as store, ChainEntry, Charter, Version, Which};
 use tejido_db::communities::Community;
 use tejido_db::decisions::{self as log, Decision};
 
-use super::api::ApiJson;
-use super::communities::{load, load_manage, Loaded};
-use super::Options;
+use crate::extract::ApiJson;
+use crate::access::{load, load_manage, Loaded};
+use crate::views::Options;
 use crate::error::AppResult;
+use crate::time::today;
 use crate::views::{html, html_invalid, query, redirect, Pager};
 use crate::{AppError, AppState, Ctx};
 
@@ -108,17 +109,6 @@ fn form_of(ch: &Charter) -> CharterForm {
 }
 
 /// Today in the community's time zone, `YYYY-MM-DD`.
-fn today(m: &Community) -> String {
-    let tz: chrono_tz::Tz = m
-        .time_zone
-        .parse()
-        .unwrap_or(chrono_tz::America::Mexico_City);
-    chrono::Utc::now()
-        .with_timezone(&tz)
-        .format("%Y-%m-%d")
-        .to_string()
-}
-
 // ---- shared writes (pages and API) --------------------------------------------------------------------
 
 /// Creates the draft if needed and saves its sections; returns the draft's number.
@@ -401,7 +391,7 @@ async fn version_page(
             "number",
             &ch.version.number.to_string(),
         ),
-        decided_on: today(&l.community),
+        decided_on: today(&l.community).to_string(),
         method: "consensus".into(),
         ..Default::default()
     });
@@ -691,7 +681,7 @@ async fn new_decision(
 ) -> AppResult<Response> {
     let l = load_manage(&s, &c, &slug).await?;
     let form = DecisionForm {
-        decided_on: today(&l.community),
+        decided_on: today(&l.community).to_string(),
         method: "consensus".into(),
         ..Default::default()
     };

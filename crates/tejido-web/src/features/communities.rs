@@ -9,16 +9,17 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use serde::Deserialize;
-use tejido_core::communities::{access, Access, CommunityForm, Role, Visibility, TIME_ZONES};
+use tejido_core::communities::{Access, CommunityForm, Role, Visibility, TIME_ZONES};
 use tejido_core::page::{Page, PageReq};
-use tejido_core::visibility::{may_read, Record, Standing};
 use tejido_core::FieldErrors;
 use tejido_db::communities::{
     self as store, Community, CommunitySummary, MemberOrganization, MemberPerson, MembershipEvent,
     RoleHolder,
 };
 
-use super::{ListQuery, Options};
+use crate::extract::ListQuery;
+use crate::views::Options;
+use crate::access::{load, load_manage, Loaded};
 use crate::error::AppResult;
 use crate::views::{confirm, html, html_invalid, query, redirect, Pager};
 use crate::{AppError, AppState, Ctx};
@@ -38,91 +39,6 @@ pub fn router() -> Router<AppState> {
         .route("/c/{slug}/roles", post(assign_role))
         .route("/c/{slug}/roles/end", get(confirm_end_role).post(end_role))
         .route("/c/{slug}/invitations", post(invite))
-}
-
-/// A community with what the viewer may do in it.
-pub struct Loaded {
-    pub community: Community,
-    pub access: Access,
-    pub roles: Vec<Role>,
-    /// A current member of the community (by membership or by holding a role).
-    pub member: bool,
-    /// Where the viewer stands (`tejido_core::visibility`): what decides which records they read.
-    pub standing: Standing,
-}
-
-impl Loaded {
-    /// The one rule for a kind of record of this community (`tejido_core::visibility::may_read`).
-    pub fn may_read(&self, record: Record) -> bool {
-        let vis = Visibility::parse(&self.community.visibility).unwrap_or(Visibility::Private);
-        may_read(record, self.standing, vis)
-    }
-
-    /// Refuses (401 anonymous, 403 signed in) unless the viewer may read this kind of record.
-    pub fn require(&self, c: &Ctx, record: Record) -> AppResult<()> {
-        if self.may_read(record) {
-            Ok(())
-        } else {
-            Err(refuse(c))
-        }
-    }
-}
-
-/// The refusal for someone who may not see a thing: 403 when signed in, 401 otherwise.
-pub fn refuse(c: &Ctx) -> AppError {
-    if c.signed_in() {
-        AppError::Forbidden
-    } else {
-        AppError::Unauthorized
-    }
-}
-
-/// Loads a community by slug and checks the viewer may see it: 404 when it does not exist,
-/// 401 for anonymous visitors of a non-public one, 403 for signed-in outsiders.
-pub async fn load(s: &AppState, c: &Ctx, slug: &str) -> AppResult<Loaded> {
-    let community = store::by_slug(&s.db, slug)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let vis = Visibility::parse(&community.visibility).unwrap_or(Visibility::Private);
-    let (member, roles) = match c.user.as_ref().and_then(|u| u.person_id) {
-        Some(pid) => store::standing(&s.db, community.id, pid).await?,
-        None => (false, vec![]),
-    };
-    // The funder role opens the community's reports only (features/reports.rs reads it there);
-    // to every other section its holder is nobody in particular.
-    let roles: Vec<Role> = roles.into_iter().filter(|r| r.grants_view()).collect();
-    let a = access(vis, c.signed_in(), c.is_admin(), member, &roles);
-    if !a.view {
-        return Err(refuse(c));
-    }
-    let standing = Standing::of(c.signed_in(), c.is_admin(), member, &roles);
-    Ok(Loaded {
-        community,
-        access: a,
-        member: member || !roles.is_empty(),
-        roles,
-        standing,
-    })
-}
-
-/// Loads a community for a members-only section (polls, funding, the self-assessment): its
-/// members and role holders, managers and admins; anyone else is refused (401 when anonymous).
-pub async fn load_member(s: &AppState, c: &Ctx, slug: &str) -> AppResult<Loaded> {
-    let l = load(s, c, slug).await?;
-    if !(l.access.manage || l.member) {
-        return Err(refuse(c));
-    }
-    Ok(l)
-}
-
-/// Loads a community for a change: a signed-in viewer with a managing role (or an admin).
-pub async fn load_manage(s: &AppState, c: &Ctx, slug: &str) -> AppResult<Loaded> {
-    c.require_user()?;
-    let l = load(s, c, slug).await?;
-    if !l.access.manage {
-        return Err(AppError::Forbidden);
-    }
-    Ok(l)
 }
 
 pub fn visibility_options(c: &Ctx) -> Options {

@@ -16,7 +16,8 @@ use tejido_core::page::Page;
 use tejido_core::FieldErrors;
 use tejido_db::directory::{self as store, OrgFilter, Organization, Person, PersonFilter};
 
-use super::{ListQuery, Options};
+use crate::extract::ListQuery;
+use crate::views::Options;
 use crate::error::AppResult;
 use crate::views::{html, html_invalid, query, redirect, Pager};
 use crate::{AppError, AppState, Ctx};

@@ -31,8 +31,8 @@ use tejido_db::communities::Community;
 use tejido_db::discussions::{self as store, Edit, Recipient, Reply, Thread};
 use tejido_db::search::{self, Audience, SearchDoc, Source};
 
-use super::api::ApiJson;
-use super::communities::{load, refuse, Loaded};
+use crate::extract::ApiJson;
+use crate::access::{load, refuse, Loaded};
 use crate::error::AppResult;
 use crate::i18n::Tr;
 use crate::views::{html, html_invalid, redirect, Pager};

@@ -24,9 +24,9 @@ use tejido_core::FieldErrors;
 use tejido_db::communities::Community;
 use tejido_db::events::{self as store, Certificate, Event, Registered, Registration};
 
-use super::api::ApiJson;
-use super::communities::{load, Loaded};
-use super::Options;
+use crate::extract::ApiJson;
+use crate::access::{load, Loaded};
+use crate::views::Options;
 use crate::error::AppResult;
 use crate::i18n::{I18n, Tr};
 use crate::views::{html, html_invalid, redirect, urlencode, Pager};

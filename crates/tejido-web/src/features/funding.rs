@@ -30,10 +30,11 @@ use tejido_core::FieldErrors;
 use tejido_db::communities::Community;
 use tejido_db::funding::{self as store, Ask, Asset, Contribution, Cost, FundingSummary, Item};
 
-use super::api::ApiJson;
-use super::communities::{load_manage, load_member, Loaded};
-use super::Options;
+use crate::extract::ApiJson;
+use crate::access::{load_manage, load_member, Loaded};
+use crate::views::Options;
 use crate::error::AppResult;
+use crate::time::today;
 use crate::views::{confirm, csv_download, html, html_invalid, redirect, Pager};
 use crate::{AppError, AppState, Ctx};
 
@@ -129,14 +130,6 @@ impl<T: AsDay + ?Sized> AsDay for &T {
     fn as_day(&self) -> NaiveDate {
         (**self).as_day()
     }
-}
-
-fn today(m: &Community) -> NaiveDate {
-    let tz: chrono_tz::Tz = m
-        .time_zone
-        .parse()
-        .unwrap_or(chrono_tz::America::Mexico_City);
-    tejido_db::now().with_timezone(&tz).date_naive()
 }
 
 // ---- references and options ------------------------------------------------------------------

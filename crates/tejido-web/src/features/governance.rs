@@ -20,9 +20,9 @@ use tejido_core::FieldErrors;
 use tejido_db::communities::Community;
 use tejido_db::governance::{self as store, Goal, Objective, StatusChange};
 
-use super::api::ApiJson;
-use super::communities::{load, load_manage, Loaded};
-use super::Options;
+use crate::extract::ApiJson;
+use crate::access::{load, load_manage, Loaded};
+use crate::views::Options;
 use crate::error::AppResult;
 use crate::views::{html, html_invalid, redirect};
 use crate::{AppError, AppState, Ctx};

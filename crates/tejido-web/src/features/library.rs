@@ -32,10 +32,10 @@ use tejido_db::library::{self as store, DerivedLesson, Filter, Resource, Version
 use tejido_db::search::{self, SearchDoc, Source};
 use tejido_db::uploads::{self as files, OwnerKind, Upload};
 
-use super::api::ApiJson;
-use super::communities::load;
-use super::uploads::{self, CheckedFile};
-use super::Options;
+use crate::extract::ApiJson;
+use crate::access::load;
+use crate::uploads::{self, CheckedFile};
+use crate::views::Options;
 use crate::error::AppResult;
 use crate::views::{html, html_invalid, query, redirect, Pager};
 use crate::{AppError, AppState, Ctx};
@@ -756,7 +756,7 @@ async fn history(
     State(s): State<AppState>,
     c: Ctx,
     Path(id): Path<i64>,
-    Query(q): Query<super::ListQuery>,
+    Query(q): Query<crate::extract::ListQuery>,
 ) -> AppResult<Response> {
     let r = load_visible(&s, &c, id).await?;
     let page = store::versions(&s.db, id, PageReq::new(q.page, Some(10))).await?;

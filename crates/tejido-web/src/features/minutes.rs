@@ -9,7 +9,7 @@
 //! item's owner may also change its status. Each attendee (registration present or remote)
 //! records their own report-back. Files are attached to the minutes (owner `minutes`, the
 //! event's id) by those who write them and downloaded by those who read them
-//! (`attachment_router`; storage and checks in `features::uploads`).
+//! (`attachment_router`; storage and checks in `crate::uploads`).
 
 use askama::Template;
 use axum::extract::{Multipart, Path, Query, State};
@@ -36,10 +36,11 @@ use tejido_db::events::Event;
 use tejido_db::minutes::{self as store, ActionItem, Lesson, MinutesVersion, ReportBack};
 use tejido_db::Db;
 
-use super::api::ApiJson;
-use super::communities::{load, Loaded};
-use super::Options;
+use crate::extract::ApiJson;
+use crate::access::{load, Loaded};
+use crate::views::Options;
 use crate::error::AppResult;
+use crate::time::today;
 use crate::views::{html, html_invalid, redirect, Pager};
 use crate::{AppError, AppState, Ctx};
 
@@ -149,17 +150,6 @@ async fn load_community_reader(s: &AppState, c: &Ctx, slug: &str) -> AppResult<L
     let l = load(s, c, slug).await?;
     l.require(c, Record::Minutes)?;
     Ok(l)
-}
-
-fn today(m: &Community) -> String {
-    let tz: chrono_tz::Tz = m
-        .time_zone
-        .parse()
-        .unwrap_or(chrono_tz::America::Mexico_City);
-    chrono::Utc::now()
-        .with_timezone(&tz)
-        .format("%Y-%m-%d")
-        .to_string()
 }
 
 fn method_options(c: &Ctx) -> Options {
@@ -738,9 +728,9 @@ async fn attach_files(
     mp: Multipart,
 ) -> AppResult<Response> {
     let e = load_writer(&s, &c, &slug, id).await?;
-    let scope = super::uploads::QuotaScope::Community(e.l.community.id);
-    let read = match super::uploads::read(&s, mp).await? {
-        Ok(i) => super::uploads::check_quota(&s, scope, &i.files)
+    let scope = crate::uploads::QuotaScope::Community(e.l.community.id);
+    let read = match crate::uploads::read(&s, mp).await? {
+        Ok(i) => crate::uploads::check_quota(&s, scope, &i.files)
             .await?
             .map(|()| i),
         Err(refused) => Err(refused),
@@ -765,7 +755,7 @@ async fn attach_files(
         return Ok(html_invalid(&show_page(&s, c, e, forms).await?));
     }
     let mut tx = s.db.begin().await?;
-    let stored = super::uploads::store(&s, &mut tx, &incoming.files, c.user_id()).await?;
+    let stored = crate::uploads::store(&s, &mut tx, &incoming.files, c.user_id()).await?;
     for u in &stored {
         tejido_db::uploads::attach(&mut tx, tejido_db::uploads::OwnerKind::Minutes, id, u.id)
             .await?;
@@ -794,7 +784,7 @@ async fn confirm_remove_attachment(
         format!("/c/{slug}/events/{id}/minutes/files/{upload_id}/remove"),
         format!("/c/{slug}/events/{id}/minutes#files"),
     );
-    super::uploads::confirm_detach(
+    crate::uploads::confirm_detach(
         &s,
         c,
         tejido_db::uploads::OwnerKind::Minutes,
@@ -849,7 +839,7 @@ async fn attachment(
     )
     .await?
     .ok_or(AppError::NotFound)?;
-    super::uploads::download(&s, &u).await
+    crate::uploads::download(&s, &u).await
 }
 
 async fn api_attachment(
@@ -901,7 +891,7 @@ async fn report_back_page(
             notes: r.notes.unwrap_or_default(),
         },
         None => ReportBackForm {
-            reported_on: today(&e.l.community),
+            reported_on: today(&e.l.community).to_string(),
             ..Default::default()
         },
     });
@@ -1078,7 +1068,7 @@ async fn api_minutes(
     let attachments: Vec<Value> = files
         .iter()
         .map(|u| {
-            let mut v = super::uploads::json(u, &base);
+            let mut v = crate::uploads::json(u, &base);
             v["api_download_url"] = json!(format!(
                 "/api/v1/communities/{slug}/events/{id}/minutes/files/{}",
                 u.id

@@ -25,24 +25,3 @@ pub mod rotation;
 pub mod search;
 pub mod support;
 pub mod sustainability;
-pub mod uploads;
-
-/// Query parameters common to lists.
-#[derive(Debug, Default, serde::Deserialize)]
-#[serde(default)]
-pub struct ListQuery {
-    pub q: Option<String>,
-    pub page: Option<u32>,
-    pub kind: Option<String>,
-    pub state: Option<String>,
-    pub organization: Option<i64>,
-}
-
-impl ListQuery {
-    pub fn page_req(&self) -> tejido_core::page::PageReq {
-        tejido_core::page::PageReq::new(self.page, None)
-    }
-}
-
-/// Options for a `<select>`: (value, label) pairs.
-pub type Options = Vec<(String, String)>;

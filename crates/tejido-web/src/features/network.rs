@@ -33,10 +33,11 @@ use tejido_db::communities::Community;
 use tejido_db::network::{self as store, Actor, Round, Tie};
 use tejido_graph::{GraphBuilder, Report};
 
-use super::api::ApiJson;
-use super::communities::{load, refuse, Loaded};
-use super::Options;
+use crate::extract::ApiJson;
+use crate::access::{load, refuse, Loaded};
+use crate::views::Options;
 use crate::error::AppResult;
+use crate::time::today;
 use crate::views::{html, html_invalid, redirect};
 use crate::{AppError, AppState, Ctx};
 
@@ -136,14 +137,6 @@ async fn load_leader(s: &AppState, c: &Ctx, slug: &str) -> AppResult<Net> {
     } else {
         Err(AppError::Forbidden)
     }
-}
-
-fn today(m: &Community) -> NaiveDate {
-    let tz: chrono_tz::Tz = m
-        .time_zone
-        .parse()
-        .unwrap_or(chrono_tz::America::Mexico_City);
-    chrono::Utc::now().with_timezone(&tz).date_naive()
 }
 
 async fn audit(

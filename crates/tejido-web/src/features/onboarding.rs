@@ -31,8 +31,8 @@ use tejido_db::minutes::ActionItem;
 use tejido_db::onboarding::{self as store, AddOutcome, KeyResource};
 use tejido_db::{DateTime, Utc};
 
-use super::communities::{load, load_manage, Loaded};
-use super::Options;
+use crate::access::{load, load_manage, Loaded};
+use crate::views::Options;
 use crate::error::AppResult;
 use crate::views::{html, redirect};
 use crate::{AppError, AppState, Ctx};

@@ -29,9 +29,11 @@ use tejido_db::outcomes::{
 };
 use tejido_db::uploads::{OwnerKind, Upload};
 
-use super::api::ApiJson;
-use super::communities::{load, refuse, Loaded};
-use super::Options;
+use crate::extract::ApiJson;
+use crate::access::{manager, proposer, viewer, Who};
+use crate::extract::form_body;
+use crate::time::today;
+use crate::views::Options;
 use crate::error::AppResult;
 use crate::views::{confirm, headline, html, html_invalid, query, redirect, Pager};
 use crate::{AppError, AppState, Ctx};
@@ -63,59 +65,10 @@ pub fn api_router() -> Router<AppState> {
         .route("/communities/{slug}/outcomes/{id}/files/{file}", get(api_attachment))
 }
 
-// ---- authorization ---------------------------------------------------------------------------
-
-pub(crate) struct Who {
-    pub l: Loaded,
-    pub manage: bool,
-    /// May propose: a current member, a manager or an admin.
-    pub propose: bool,
-}
-
-/// Whoever may see the community.
-pub(crate) async fn viewer(s: &AppState, c: &Ctx, slug: &str) -> AppResult<Who> {
-    let l = load(s, c, slug).await?;
-    let manage = c.is_admin() || l.access.manage;
-    let propose = manage || (c.signed_in() && l.member);
-    Ok(Who { l, manage, propose })
-}
-
-/// Members, managers and admins (others 403, anonymous 401).
-pub(crate) async fn proposer(s: &AppState, c: &Ctx, slug: &str) -> AppResult<Who> {
-    c.require_user()?;
-    let w = viewer(s, c, slug).await?;
-    if !w.propose {
-        return Err(refuse(c));
-    }
-    Ok(w)
-}
-
-pub(crate) async fn manager(s: &AppState, c: &Ctx, slug: &str) -> AppResult<Who> {
-    c.require_user()?;
-    let w = viewer(s, c, slug).await?;
-    if !w.manage {
-        return Err(AppError::Forbidden);
-    }
-    Ok(w)
-}
-
 async fn outcome_of(s: &AppState, w: &Who, id: i64) -> AppResult<Outcome> {
     store::get(&s.db, w.l.community.id, id)
         .await?
         .ok_or(AppError::NotFound)
-}
-
-/// Parses a urlencoded body whose fields may repeat (multi-selects).
-pub(crate) fn form_body<T: serde::de::DeserializeOwned>(body: &Bytes) -> AppResult<T> {
-    serde_html_form::from_bytes(body).map_err(|_| AppError::BadRequest("form"))
-}
-
-pub(crate) fn today(m: &Community) -> chrono::NaiveDate {
-    let tz: chrono_tz::Tz = m
-        .time_zone
-        .parse()
-        .unwrap_or(chrono_tz::America::Mexico_City);
-    chrono::Utc::now().with_timezone(&tz).date_naive()
 }
 
 /// The tie kinds a viewer may see (funding ties only for managers).
@@ -690,9 +643,9 @@ async fn attach_files(
     if !may_attach(&c, &w, &o) {
         return Err(AppError::Forbidden);
     }
-    let scope = super::uploads::QuotaScope::Community(w.l.community.id);
-    let read = match super::uploads::read(&s, mp).await? {
-        Ok(i) => super::uploads::check_quota(&s, scope, &i.files)
+    let scope = crate::uploads::QuotaScope::Community(w.l.community.id);
+    let read = match crate::uploads::read(&s, mp).await? {
+        Ok(i) => crate::uploads::check_quota(&s, scope, &i.files)
             .await?
             .map(|()| i),
         Err(refused) => Err(refused),
@@ -711,7 +664,7 @@ async fn attach_files(
         return Ok(html_invalid(&show_view(&s, c, w, o, Some(msg)).await?));
     }
     let mut tx = s.db.begin().await?;
-    let stored = super::uploads::store(&s, &mut tx, &incoming.files, c.user_id()).await?;
+    let stored = crate::uploads::store(&s, &mut tx, &incoming.files, c.user_id()).await?;
     for u in &stored {
         tejido_db::uploads::attach(&mut tx, OwnerKind::Outcome, id, u.id).await?;
     }
@@ -736,7 +689,7 @@ async fn confirm_remove_attachment(
     Path((slug, id, file)): Path<(String, i64, i64)>,
 ) -> AppResult<Response> {
     attacher(&s, &c, &slug, id).await?;
-    super::uploads::confirm_detach(
+    crate::uploads::confirm_detach(
         &s,
         c,
         OwnerKind::Outcome,
@@ -773,7 +726,7 @@ async fn attachment(
     let u = tejido_db::uploads::get_attached(&s.db, OwnerKind::Outcome, o.id, file)
         .await?
         .ok_or(AppError::NotFound)?;
-    super::uploads::download(&s, &u).await
+    crate::uploads::download(&s, &u).await
 }
 
 async fn api_attachment(
@@ -801,7 +754,7 @@ async fn outcome_json(s: &AppState, w: &Who, o: &Outcome) -> AppResult<Value> {
         "projects": d.projects,
         "ties": d.ties,
         "attachments": d.attachments.iter()
-            .map(|u| super::uploads::json(u, &format!("/api/v1/communities/{}/outcomes/{}/files", w.l.community.slug, o.id)))
+            .map(|u| crate::uploads::json(u, &format!("/api/v1/communities/{}/outcomes/{}/files", w.l.community.slug, o.id)))
             .collect::<Vec<_>>(),
     }))
 }

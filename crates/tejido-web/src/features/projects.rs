@@ -29,9 +29,11 @@ use tejido_db::communities::Community;
 use tejido_db::outcomes::OutcomeBrief;
 use tejido_db::projects::{self as store, Project, ProjectOrg};
 
-use super::api::ApiJson;
-use super::outcomes::{form_body, manager, proposer, today, viewer, Who};
-use super::Options;
+use crate::extract::ApiJson;
+use crate::access::{manager, proposer, viewer, Who};
+use crate::extract::form_body;
+use crate::time::today;
+use crate::views::Options;
 use crate::error::AppResult;
 use crate::views::{confirm, html, html_invalid, redirect, Pager};
 use crate::{AppError, AppState, Ctx};

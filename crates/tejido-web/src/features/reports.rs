@@ -25,8 +25,9 @@ use tejido_core::FieldErrors;
 use tejido_db::communities::{self as communities_db, Community};
 use tejido_db::reports::{self as store, CommunityFigures, Funder};
 
-use super::communities::{load_manage, refuse};
+use crate::access::{load_manage, refuse};
 use crate::error::AppResult;
+use crate::time::{today, today_here};
 use crate::i18n::Tr;
 use crate::views::{html, html_invalid, query, redirect, Pager};
 use crate::{AppError, AppState, Ctx};
@@ -96,13 +97,9 @@ struct PeriodQuery {
     page: Option<u32>,
 }
 
-fn today() -> chrono::NaiveDate {
-    tejido_db::now().date_naive()
-}
-
 /// The period of the query, or the field errors (in the catalog: `report-error-…`).
-fn period(q: &PeriodQuery) -> Result<Period, FieldErrors> {
-    Period::parse(&q.from, &q.to, today()).map_err(|id| {
+fn period(q: &PeriodQuery, today: chrono::NaiveDate) -> Result<Period, FieldErrors> {
+    Period::parse(&q.from, &q.to, today).map_err(|id| {
         let mut e = FieldErrors::new();
         let bad = |v: &str| {
             !v.trim().is_empty() && chrono::NaiveDate::parse_from_str(v.trim(), "%Y-%m-%d").is_err()
@@ -118,8 +115,8 @@ fn period(q: &PeriodQuery) -> Result<Period, FieldErrors> {
     })
 }
 
-fn period_or_422(q: &PeriodQuery) -> AppResult<Period> {
-    period(q).map_err(AppError::Validation)
+fn period_or_422(q: &PeriodQuery, today: chrono::NaiveDate) -> AppResult<Period> {
+    period(q, today).map_err(AppError::Validation)
 }
 
 /// The datasets with the reader's language.
@@ -514,14 +511,15 @@ async fn page(
     Query(q): Query<PeriodQuery>,
 ) -> AppResult<Response> {
     let rd = load_reader(&s, &c, &slug).await?;
-    match period(&q) {
+    let today = today(&rd.community);
+    match period(&q, today) {
         Ok(p) => {
             let r = store::report(&s.db, &rd.community, p).await?;
             Ok(html(&report_page(c, rd, r, &q, FieldErrors::new())))
         }
         Err(e) => {
             // Bad dates: the page for the default period, the form showing the error.
-            let p = Period::last_year(today());
+            let p = Period::last_year(today);
             let r = store::report(&s.db, &rd.community, p).await?;
             Ok(html_invalid(&report_page(c, rd, r, &q, e)))
         }
@@ -535,7 +533,7 @@ async fn csv(
     Query(q): Query<PeriodQuery>,
 ) -> AppResult<Response> {
     let rd = load_reader(&s, &c, &slug).await?;
-    let p = period_or_422(&q)?;
+    let p = period_or_422(&q, today(&rd.community))?;
     if !core::TABLES.contains(&q.table.as_str()) {
         let mut e = FieldErrors::new();
         e.add("table", "report-error-table");
@@ -561,7 +559,7 @@ async fn xlsx(
     Query(q): Query<PeriodQuery>,
 ) -> AppResult<Response> {
     let rd = load_reader(&s, &c, &slug).await?;
-    let p = period_or_422(&q)?;
+    let p = period_or_422(&q, today(&rd.community))?;
     let r = store::report(&s.db, &rd.community, p).await?;
     let body = core::xlsx::workbook(&tables(&c, &r));
     Ok(download(
@@ -605,9 +603,10 @@ async fn index(
     Query(q): Query<PeriodQuery>,
 ) -> AppResult<Response> {
     let u = c.require_user()?;
-    let (p, errors) = match period(&q) {
+    let today = today_here();
+    let (p, errors) = match period(&q, today) {
         Ok(p) => (p, FieldErrors::new()),
-        Err(e) => (Period::last_year(today()), e),
+        Err(e) => (Period::last_year(today), e),
     };
     let page = store::overview(
         &s.db,
@@ -766,7 +765,7 @@ async fn api_report(
     Query(q): Query<PeriodQuery>,
 ) -> AppResult<Response> {
     let rd = load_reader(&s, &c, &slug).await?;
-    let p = period_or_422(&q)?;
+    let p = period_or_422(&q, today(&rd.community))?;
     let r = store::report(&s.db, &rd.community, p).await?;
     Ok(
         Json(json!({ "report": r, "sections": core::SECTIONS, "tables": core::TABLES }))

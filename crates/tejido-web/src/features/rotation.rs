@@ -27,10 +27,11 @@ use tejido_core::FieldErrors;
 use tejido_db::communities::Community;
 use tejido_db::rotation::{self as store, CandidateRow, Holder, PolicyRow};
 
-use super::api::ApiJson;
-use super::communities::{load, load_manage, Loaded};
-use super::Options;
+use crate::extract::ApiJson;
+use crate::access::{load, load_manage, Loaded};
+use crate::views::Options;
 use crate::error::AppResult;
+use crate::time::{today_in, zone};
 use crate::views::{html, html_invalid, redirect};
 use crate::{AppError, AppState, Ctx};
 
@@ -240,15 +241,6 @@ async fn role_views(s: &AppState, m: &Community) -> AppResult<Vec<RoleView>> {
         out.push(v);
     }
     Ok(out)
-}
-
-fn zone(tz: &str) -> chrono_tz::Tz {
-    tz.parse().unwrap_or(chrono_tz::America::Mexico_City)
-}
-
-/// Today's date in a community's time zone: turns and agreements are dated as members live them.
-fn today_in(tz: &str) -> NaiveDate {
-    tejido_db::now().with_timezone(&zone(tz)).date_naive()
 }
 
 /// A member other than a guest: may see others' preferences and set their own.

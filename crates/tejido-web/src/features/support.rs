@@ -30,9 +30,10 @@ use tejido_core::support::{
 use tejido_core::FieldErrors;
 use tejido_db::support::{self as store, Answer, Ask, AskFilter, MatchRow, Named, Offer};
 
-use super::api::ApiJson;
-use super::Options;
+use crate::extract::ApiJson;
+use crate::views::Options;
 use crate::error::AppResult;
+use crate::time::today_here;
 use crate::i18n::Tr;
 use crate::views::{html, html_invalid, query, redirect, Pager};
 use crate::{AppError, AppState, Ctx};
@@ -107,12 +108,6 @@ async fn visible_ask(s: &AppState, me: &Me, id: i64) -> AppResult<Ask> {
     } else {
         Err(AppError::Forbidden)
     }
-}
-
-fn today() -> NaiveDate {
-    chrono::Utc::now()
-        .with_timezone(&chrono_tz::America::Mexico_City)
-        .date_naive()
 }
 
 /// A deadline in the reader's words ("15 ene 2027").
@@ -254,7 +249,7 @@ async fn write_close(
     if !store::close(&mut tx, ask.id, status, Some(me.user)).await? {
         return Ok(Err(FieldErrors::single("outcome", "support-error-closed")));
     }
-    let on = today();
+    let on = today_here();
     for (helper, cid) in &ties {
         let tie = TieInput {
             from: *helper,
@@ -454,7 +449,7 @@ async fn ask_create(
 ) -> AppResult<Response> {
     let me = me(&s, &c).await?;
     let form = AskForm::from_pairs(&pairs);
-    let result = match form.parse(today()) {
+    let result = match form.parse(today_here()) {
         Ok(input) => write_ask(&s, &c, &me, &input).await?,
         Err(e) => Err(e),
     };
@@ -805,7 +800,7 @@ async fn api_ask_create(
     ApiJson(form): ApiJson<AskForm>,
 ) -> AppResult<Response> {
     let me = me(&s, &c).await?;
-    let input = form.parse(today()).map_err(AppError::Validation)?;
+    let input = form.parse(today_here()).map_err(AppError::Validation)?;
     let id = write_ask(&s, &c, &me, &input)
         .await?
         .map_err(AppError::Validation)?;

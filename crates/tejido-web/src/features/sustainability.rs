@@ -34,10 +34,11 @@ use tejido_db::sustainability::{self as store, Action, Figures, RoundResults, Ro
 
 pub use tejido_core::sustainability::{radar_svg, RadarSeries};
 
-use super::api::ApiJson;
-use super::communities::{load_manage, load_member, Loaded};
-use super::Options;
+use crate::extract::ApiJson;
+use crate::access::{load_manage, load_member, Loaded};
+use crate::views::Options;
 use crate::error::AppResult;
+use crate::time::today;
 use crate::views::{html, html_invalid, redirect, Pager};
 use crate::{AppError, AppState, Ctx};
 
@@ -102,14 +103,6 @@ async fn round_of(s: &AppState, w: &Who, id: i64) -> AppResult<RoundRow> {
     store::round(&s.db, w.l.community.id, id)
         .await?
         .ok_or(AppError::NotFound)
-}
-
-fn today(m: &Community) -> NaiveDate {
-    let tz: chrono_tz::Tz = m
-        .time_zone
-        .parse()
-        .unwrap_or(chrono_tz::America::Mexico_City);
-    tejido_db::now().with_timezone(&tz).date_naive()
 }
 
 fn round_status(r: &RoundRow, today: NaiveDate) -> &'static str {

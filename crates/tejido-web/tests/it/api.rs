@@ -478,7 +478,6 @@ fn api_routes() -> BTreeSet<(String, String)> {
         include_str!("../../src/features/minutes.rs"),
         include_str!("../../src/features/polls.rs"),
         include_str!("../../src/features/network.rs"),
-        include_str!("../../src/features/uploads.rs"),
         include_str!("../../src/features/library.rs"),
         include_str!("../../src/features/search.rs"),
         include_str!("../../src/features/discussions.rs"),

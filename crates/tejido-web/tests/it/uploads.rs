@@ -450,7 +450,7 @@ both_backends!(
             .parse()
             .unwrap();
         let mut tx = app.db.begin().await.unwrap();
-        let sha = tejido_web::features::uploads::write_bytes(&app.state, b"viejo\n")
+        let sha = tejido_web::uploads::write_bytes(&app.state, b"viejo\n")
             .await
             .unwrap();
         let u = tejido_db::uploads::insert(
@@ -762,9 +762,9 @@ fn stale_temporaries_are_removed_at_start() {
     let stale_old_layout = write(up.join("ab").join(".tmp-cdef-123"), Some(old));
     let fresh = write(up.join(".tmp-en-curso"), None);
     let blob = write(up.join("ab").join("c".repeat(62)), Some(old));
-    let n = tejido_web::features::uploads::remove_stale_temporaries(
+    let n = tejido_web::uploads::remove_stale_temporaries(
         &dir,
-        tejido_web::features::uploads::STALE_AFTER,
+        tejido_web::uploads::STALE_AFTER,
     )
     .unwrap();
     assert_eq!(n, 2);
@@ -773,7 +773,7 @@ fn stale_temporaries_are_removed_at_start() {
     assert!(blob.exists(), "stored files stay");
     // At start with nothing in flight, everything temporary can go.
     assert_eq!(
-        tejido_web::features::uploads::remove_stale_temporaries(&dir, Duration::ZERO).unwrap(),
+        tejido_web::uploads::remove_stale_temporaries(&dir, Duration::ZERO).unwrap(),
         1
     );
     assert!(!fresh.exists() && blob.exists());

@@ -40,9 +40,9 @@ pub async fn run(mut cfg: Config, args: ServeArgs) -> anyhow::Result<()> {
         )
     })?;
     // Temporary files of uploads a crash interrupted (an interrupted request removes its own).
-    match tejido_web::features::uploads::remove_stale_temporaries(
+    match tejido_web::uploads::remove_stale_temporaries(
         &data_dir,
-        tejido_web::features::uploads::STALE_AFTER,
+        tejido_web::uploads::STALE_AFTER,
     ) {
         Ok(0) => {}
         Ok(n) => tracing::info!(
@@ -74,7 +74,7 @@ pub async fn run(mut cfg: Config, args: ServeArgs) -> anyhow::Result<()> {
     if args.demo {
         // The demo's attachments: their rows were loaded with the data, their bytes go here.
         // (demo/library.rs attaches `tejido_core::uploads::SAMPLE_PDF` to a resource).
-        tejido_web::features::uploads::write_bytes(&state, tejido_core::uploads::SAMPLE_PDF)
+        tejido_web::uploads::write_bytes(&state, tejido_core::uploads::SAMPLE_PDF)
             .await?;
     }
     let app = tejido_web::router(state.clone());
@@ -123,9 +123,9 @@ async fn sweep_temporaries(data_dir: std::path::PathBuf) {
         every.tick().await;
         let dir = data_dir.clone();
         let r = tokio::task::spawn_blocking(move || {
-            tejido_web::features::uploads::remove_stale_temporaries(
+            tejido_web::uploads::remove_stale_temporaries(
                 &dir,
-                tejido_web::features::uploads::STALE_AFTER,
+                tejido_web::uploads::STALE_AFTER,
             )
         })
         .await;

@@ -37,7 +37,6 @@ use std::time::Duration;
 use axum::extract::Multipart;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::Router;
 use sha2::Digest;
 use tejido_core::uploads::{
     content_disposition, human_size, sanitize_filename, stored_name, FileKind, Refusal, Sniffer,
@@ -50,21 +49,6 @@ use crate::error::AppResult;
 use crate::{AppError, AppState, Ctx};
 
 pub use tejido_db::uploads::{OwnerKind, QuotaScope};
-
-/// Routes: none (see the module comment).
-pub fn router() -> Router<AppState> {
-    Router::new()
-}
-
-/// Routes nested under `/api/v1`: none.
-pub fn api_router() -> Router<AppState> {
-    Router::new()
-}
-
-/// This capability's entries for the OpenAPI document's `paths` object: none.
-pub fn openapi_paths() -> serde_json::Map<String, serde_json::Value> {
-    serde_json::Map::new()
-}
 
 /// A temporary file in the upload store, removed when dropped (after [`store`] renamed it
 /// into place there is nothing left to remove).
