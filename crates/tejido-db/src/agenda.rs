@@ -4,7 +4,7 @@
 
 use tejido_core::agenda::{Methodology, MAX_ITEMS, MAX_TOPICS};
 use tejido_core::communities::Role;
-use tejido_core::ownership::Attendee;
+use tejido_core::ownership::{self as own, Attendee, Components};
 
 use crate::{now, on, on_tx, DateTime, Db, Result, Tx, Utc};
 
@@ -447,6 +447,56 @@ pub struct OwnershipFacts {
     /// (event id, the role holder's organization).
     pub role_orgs: Vec<(i64, Option<i64>)>,
     pub attendees: Vec<(i64, Attendee)>,
+}
+
+impl OwnershipFacts {
+    /// The index's components for one of [`OwnershipFacts::events`] (the rules in
+    /// `tejido_core::ownership`): the one computation behind the events pages, the community's
+    /// home and the funder report.
+    pub fn components(&self, e: &TrendEvent) -> Components {
+        let f = self;
+        let levels = tejido_core::directory::PositionLevel::ALL.len();
+        let items: Vec<(i64, Option<i64>)> = f
+            .items
+            .iter()
+            .filter(|i| i.0 == e.id)
+            .map(|i| (i.1, i.2))
+            .collect();
+        let proposers: Vec<Option<i64>> = items.iter().map(|i| i.1).collect();
+        let sessions: Vec<Vec<i64>> = items
+            .iter()
+            .map(|(item, _)| {
+                f.facilitators
+                    .iter()
+                    .filter(|x| x.1 == *item)
+                    .map(|x| x.2)
+                    .collect()
+            })
+            .collect();
+        let holders: Vec<Option<i64>> = f
+            .role_orgs
+            .iter()
+            .filter(|r| r.0 == e.id)
+            .map(|r| r.1)
+            .collect();
+        let attendees: Vec<Attendee> = f
+            .attendees
+            .iter()
+            .filter(|a| a.0 == e.id)
+            .map(|a| a.1.clone())
+            .collect();
+        Components {
+            proposed_by_members: own::proposed_by_members(&proposers, &f.conveners),
+            facilitated_by_members: own::facilitated_by_members(&sessions, &f.conveners),
+            member_hosted: own::member_hosted(
+                e.host_organization_id,
+                &f.member_orgs,
+                &f.convener_orgs,
+            ),
+            role_organizations: own::role_organizations(&holders, &f.member_orgs, &f.convener_orgs),
+            spread: own::staff_spread(&attendees, levels),
+        }
+    }
 }
 
 const SCOPE: &str = "SELECT id FROM events WHERE community_id = $1 AND status <> 'cancelled' ORDER BY starts_at DESC, id DESC LIMIT $2";

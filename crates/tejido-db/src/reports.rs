@@ -6,7 +6,7 @@
 use chrono::{Duration, NaiveDate, NaiveTime};
 use tejido_core::communities::Role;
 use tejido_core::network::TieKind;
-use tejido_core::ownership::{self as own, Attendee, Components};
+use tejido_core::ownership as own;
 use tejido_core::page::{Page, PageReq};
 use tejido_core::reports::{
     self as core, EventFacts, Extra, Facts, Lesson, MoneyLine, OutcomeItem, OverviewFacts,
@@ -384,54 +384,10 @@ async fn extra(db: &Db, community_id: i64, p: Period) -> Result<Extra> {
 /// events pages: `crate::agenda::ownership_facts` and `tejido_core::ownership`).
 async fn ownership_points(db: &Db, community_id: i64) -> Result<Vec<OwnershipPoint>> {
     let f = crate::agenda::ownership_facts(db, community_id).await?;
-    let levels = tejido_core::directory::PositionLevel::ALL.len();
     Ok(f.events
         .iter()
         .map(|e| {
-            let items: Vec<(i64, Option<i64>)> = f
-                .items
-                .iter()
-                .filter(|i| i.0 == e.id)
-                .map(|i| (i.1, i.2))
-                .collect();
-            let proposers: Vec<Option<i64>> = items.iter().map(|i| i.1).collect();
-            let sessions: Vec<Vec<i64>> = items
-                .iter()
-                .map(|(item, _)| {
-                    f.facilitators
-                        .iter()
-                        .filter(|x| x.1 == *item)
-                        .map(|x| x.2)
-                        .collect()
-                })
-                .collect();
-            let holders: Vec<Option<i64>> = f
-                .role_orgs
-                .iter()
-                .filter(|r| r.0 == e.id)
-                .map(|r| r.1)
-                .collect();
-            let attendees: Vec<Attendee> = f
-                .attendees
-                .iter()
-                .filter(|a| a.0 == e.id)
-                .map(|a| a.1.clone())
-                .collect();
-            let components = Components {
-                proposed_by_members: own::proposed_by_members(&proposers, &f.conveners),
-                facilitated_by_members: own::facilitated_by_members(&sessions, &f.conveners),
-                member_hosted: own::member_hosted(
-                    e.host_organization_id,
-                    &f.member_orgs,
-                    &f.convener_orgs,
-                ),
-                role_organizations: own::role_organizations(
-                    &holders,
-                    &f.member_orgs,
-                    &f.convener_orgs,
-                ),
-                spread: own::staff_spread(&attendees, levels),
-            };
+            let components = f.components(e);
             OwnershipPoint {
                 date: e.starts_at.date_naive(),
                 title: e.title.clone(),

@@ -94,7 +94,6 @@ pub async fn load_manage(s: &AppState, c: &Ctx, slug: &str) -> AppResult<Loaded>
     Ok(l)
 }
 
-
 /// A community loaded for a section everyone who sees the community reads, where members
 /// propose and managers decide (outcomes, joint projects).
 pub struct Who {
@@ -129,4 +128,16 @@ pub async fn manager(s: &AppState, c: &Ctx, slug: &str) -> AppResult<Who> {
         return Err(AppError::Forbidden);
     }
     Ok(w)
+}
+
+/// Who may add and edit directory entries.
+pub async fn can_edit(s: &AppState, c: &Ctx) -> AppResult<bool> {
+    let u = c.require_user()?;
+    if u.is_admin {
+        return Ok(true);
+    }
+    match u.person_id {
+        Some(pid) => Ok(tejido_db::communities::manages_any(&s.db, pid).await?),
+        None => Ok(false),
+    }
 }

@@ -14,6 +14,7 @@ pub mod jobs;
 pub mod mailer;
 pub mod metrics;
 pub mod net;
+pub mod ownership;
 pub mod time;
 pub mod uploads;
 pub mod views;

@@ -223,3 +223,11 @@ pub fn confirm(
 
 /// Options for a `<select>`: (value, label) pairs.
 pub type Options = Vec<(String, String)>;
+
+/// The states of Mexico for a `<select>`.
+pub fn state_options() -> Options {
+    tejido_core::directory::STATES
+        .iter()
+        .map(|(k, n)| ((*k).to_owned(), (*n).to_owned()))
+        .collect()
+}

@@ -8,6 +8,8 @@ use argon2::Argon2;
 use axum::http::{header, HeaderValue};
 use axum::response::Response;
 
+pub mod invitations;
+
 use crate::ctx::{random_token, session_cookie_name, set_cookie, SESSION_DAYS};
 use crate::{AppError, AppState};
 

@@ -14,13 +14,13 @@ use tejido_core::FieldErrors;
 use tejido_db::accounts::{self as store, NewToken, NewUser, TokenPurpose};
 
 use crate::auth;
+use crate::auth::invitations::new_person;
 use crate::ctx::{random_token, set_cookie, LANG_COOKIE};
 use crate::error::AppResult;
 use crate::views::{html, html_invalid, redirect, safe_next};
 use crate::{AppError, AppState, Ctx};
 
 pub const RESET_HOURS: i64 = 2;
-pub const INVITATION_DAYS: i64 = 7;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -518,79 +518,6 @@ async fn accept_invitation(
         r.headers_mut().append(header::SET_COOKIE, ck);
     }
     Ok(r)
-}
-
-pub async fn new_person(tx: &mut tejido_db::Tx, name: &str, email: &str) -> AppResult<i64> {
-    let input = tejido_core::directory::PersonInput {
-        full_name: name.to_owned(),
-        email: Some(email.to_owned()),
-        organization_id: None,
-        position_level: None,
-        position_title: None,
-        youth: None,
-        gender: None,
-    };
-    Ok(tejido_db::directory::insert_person(tx, &input).await?)
-}
-
-/// Creates an invitation and its e-mail in one transaction; returns the link to share.
-pub async fn invite(
-    s: &AppState,
-    tx: &mut tejido_db::Tx,
-    by: &tejido_db::accounts::User,
-    email: &str,
-    community: Option<(i64, &str)>,
-    role: Option<Role>,
-    locale: Locale,
-) -> AppResult<String> {
-    let raw = random_token();
-    store::insert_token(
-        tx,
-        &NewToken {
-            raw: &raw,
-            purpose: TokenPurpose::Invitation,
-            email,
-            user_id: None,
-            community_id: community.map(|c| c.0),
-            role: role.map(|r| r.as_str()),
-            created_by: Some(by.id),
-            expires_at: tejido_db::now() + chrono::Duration::days(INVITATION_DAYS),
-        },
-    )
-    .await?;
-    let link = format!("{}/invitations/{raw}", s.config.base_url);
-    let tr = crate::i18n::Tr {
-        i18n: &s.i18n,
-        locale,
-    };
-    let place = community
-        .map(|c| c.1.to_owned())
-        .unwrap_or_else(|| "Tejido".to_owned());
-    tejido_db::outbox::enqueue(
-        tx,
-        email,
-        &tr.t1("mail-invite-subject", "place", &place),
-        &s.i18n.get(
-            locale,
-            "mail-invite-body",
-            &[
-                ("inviter", &by.display_name),
-                ("place", &place),
-                ("link", &link),
-                ("days", &INVITATION_DAYS.to_string()),
-            ],
-        ),
-    )
-    .await?;
-    tejido_db::audit::record(
-        tx,
-        Some(by.id),
-        "invitation-created",
-        Some(email),
-        role.map(|r| r.as_str()),
-    )
-    .await?;
-    Ok(link)
 }
 
 // ---- the person's own settings ------------------------------------------------------------------

@@ -113,7 +113,9 @@ async fn invite(
         ));
     }
     let mut tx = s.db.begin().await?;
-    let link = super::accounts::invite(&s, &mut tx, &admin, &email.0, None, None, c.locale).await?;
+    let link =
+        crate::auth::invitations::invite(&s, &mut tx, &admin, &email.0, None, None, c.locale)
+            .await?;
     tx.commit().await?;
     Ok(html(
         &page(&s, c, None, String::new(), FieldErrors::new(), Some(link)).await?,

@@ -14,8 +14,8 @@ use tejido_core::directory::{OrganizationForm, PersonForm};
 use tejido_core::page::{Page, PageReq};
 use tejido_db::directory::{OrgFilter, PersonFilter};
 
-use crate::extract::{ApiJson, ListQuery};
 use crate::error::AppResult;
+use crate::extract::{ApiJson, ListQuery};
 use crate::{AppError, AppState, Ctx};
 
 pub fn router() -> Router<AppState> {
@@ -97,7 +97,7 @@ async fn org(State(s): State<AppState>, c: Ctx, Path(id): Path<i64>) -> AppResul
 }
 
 async fn require_directory_edit(s: &AppState, c: &Ctx) -> AppResult<()> {
-    if super::directory::can_edit(s, c).await? {
+    if crate::access::can_edit(s, c).await? {
         Ok(())
     } else {
         Err(AppError::Forbidden)
@@ -151,7 +151,7 @@ async fn people(
     Query(p): Query<ApiPage>,
 ) -> AppResult<Json<Value>> {
     c.require_user()?;
-    let show = super::directory::can_edit(&s, &c).await?;
+    let show = crate::access::can_edit(&s, &c).await?;
     let f = PersonFilter {
         q: q.q.clone(),
         organization_id: q.organization,
@@ -169,7 +169,7 @@ async fn person(State(s): State<AppState>, c: Ctx, Path(id): Path<i64>) -> AppRe
     let p = tejido_db::directory::person(&s.db, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let show = me == Some(id) || super::directory::can_edit(&s, &c).await?;
+    let show = me == Some(id) || crate::access::can_edit(&s, &c).await?;
     Ok(Json(person_json(&p, show)))
 }
 

@@ -23,11 +23,11 @@ use tejido_db::charter::{self as store, ChainEntry, Charter, Version, Which};
 use tejido_db::communities::Community;
 use tejido_db::decisions::{self as log, Decision};
 
-use crate::extract::ApiJson;
 use crate::access::{load, load_manage, Loaded};
-use crate::views::Options;
 use crate::error::AppResult;
+use crate::extract::ApiJson;
 use crate::time::today;
+use crate::views::Options;
 use crate::views::{html, html_invalid, query, redirect, Pager};
 use crate::{AppError, AppState, Ctx};
 

@@ -17,10 +17,10 @@ use tejido_db::communities::{
     RoleHolder,
 };
 
-use crate::extract::ListQuery;
-use crate::views::Options;
 use crate::access::{load, load_manage, Loaded};
 use crate::error::AppResult;
+use crate::extract::ListQuery;
+use crate::views::Options;
 use crate::views::{confirm, html, html_invalid, query, redirect, Pager};
 use crate::{AppError, AppState, Ctx};
 
@@ -92,7 +92,7 @@ async fn list(
     .await?;
     let q = lq.q.unwrap_or_default();
     let pager = Pager::new(&page, &query("/communities", &[("q", &q)]));
-    let can_create = super::directory::can_edit(&s, &c).await?;
+    let can_create = crate::access::can_edit(&s, &c).await?;
     Ok(html(&ListPage {
         c,
         page,
@@ -126,7 +126,7 @@ fn form_page(c: Ctx, slug: Option<String>, form: CommunityForm, errors: FieldErr
 }
 
 async fn new_form(State(s): State<AppState>, c: Ctx) -> AppResult<Response> {
-    if !super::directory::can_edit(&s, &c).await? {
+    if !crate::access::can_edit(&s, &c).await? {
         return Err(AppError::Forbidden);
     }
     let form = CommunityForm {
@@ -142,7 +142,7 @@ async fn create(
     c: Ctx,
     Form(form): Form<CommunityForm>,
 ) -> AppResult<Response> {
-    if !super::directory::can_edit(&s, &c).await? {
+    if !crate::access::can_edit(&s, &c).await? {
         return Err(AppError::Forbidden);
     }
     let input = match form.parse() {
@@ -166,7 +166,8 @@ pub async fn create_community(
     let pid = match u.person_id {
         Some(p) => p,
         None => {
-            let pid = super::accounts::new_person(&mut tx, &u.display_name, &u.email).await?;
+            let pid =
+                crate::auth::invitations::new_person(&mut tx, &u.display_name, &u.email).await?;
             tejido_db::accounts::set_person(&mut tx, u.id, pid).await?;
             pid
         }
@@ -223,7 +224,7 @@ async fn show(State(s): State<AppState>, c: Ctx, Path(slug): Path<String>) -> Ap
     .items
     .into_iter()
     .next();
-    let ownership_svg = super::agenda::trend_svg_for(&s, &c, &l.community).await?;
+    let ownership_svg = crate::ownership::trend_svg_for(&s, &c, &l.community).await?;
     let people_total = store::member_people(&s.db, id, PageReq::new(Some(1), Some(1)))
         .await?
         .total;
@@ -707,7 +708,7 @@ async fn invite(
     };
     let by = c.require_user()?.clone();
     let mut tx = s.db.begin().await?;
-    let link = super::accounts::invite(
+    let link = crate::auth::invitations::invite(
         &s,
         &mut tx,
         &by,

@@ -10,16 +10,17 @@ use axum::routing::{get, post};
 use axum::{Form, Router};
 use serde::Deserialize;
 use tejido_core::directory::{
-    OrgKind, OrganizationForm, OrganizationInput, PersonForm, PersonInput, PositionLevel, STATES,
+    OrgKind, OrganizationForm, OrganizationInput, PersonForm, PersonInput, PositionLevel,
 };
 use tejido_core::page::Page;
 use tejido_core::FieldErrors;
 use tejido_db::directory::{self as store, OrgFilter, Organization, Person, PersonFilter};
 
+use crate::access::can_edit;
+use crate::error::AppResult;
 use crate::extract::ListQuery;
 use crate::views::Options;
-use crate::error::AppResult;
-use crate::views::{html, html_invalid, query, redirect, Pager};
+use crate::views::{html, html_invalid, query, redirect, state_options, Pager};
 use crate::{AppError, AppState, Ctx};
 
 pub fn router() -> Router<AppState> {
@@ -46,18 +47,6 @@ pub fn router() -> Router<AppState> {
         .route("/directory/people/{id}/archive", post(person_archive))
 }
 
-/// Who may add and edit directory entries.
-pub async fn can_edit(s: &AppState, c: &Ctx) -> AppResult<bool> {
-    let u = c.require_user()?;
-    if u.is_admin {
-        return Ok(true);
-    }
-    match u.person_id {
-        Some(pid) => Ok(tejido_db::communities::manages_any(&s.db, pid).await?),
-        None => Ok(false),
-    }
-}
-
 async fn require_edit(s: &AppState, c: &Ctx) -> AppResult<()> {
     if can_edit(s, c).await? {
         Ok(())
@@ -70,13 +59,6 @@ pub fn kind_options(c: &Ctx) -> Options {
     OrgKind::ALL
         .iter()
         .map(|k| (k.as_str().to_owned(), c.label("org-kind", k.as_str())))
-        .collect()
-}
-
-pub fn state_options() -> Options {
-    STATES
-        .iter()
-        .map(|(k, n)| ((*k).to_owned(), (*n).to_owned()))
         .collect()
 }
 

@@ -31,9 +31,9 @@ use tejido_db::communities::Community;
 use tejido_db::discussions::{self as store, Edit, Recipient, Reply, Thread};
 use tejido_db::search::{self, Audience, SearchDoc, Source};
 
-use crate::extract::ApiJson;
 use crate::access::{load, refuse, Loaded};
 use crate::error::AppResult;
+use crate::extract::ApiJson;
 use crate::i18n::Tr;
 use crate::views::{html, html_invalid, redirect, Pager};
 use crate::{AppError, AppState, Ctx};

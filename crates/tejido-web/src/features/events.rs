@@ -24,11 +24,11 @@ use tejido_core::FieldErrors;
 use tejido_db::communities::Community;
 use tejido_db::events::{self as store, Certificate, Event, Registered, Registration};
 
-use crate::extract::ApiJson;
 use crate::access::{load, Loaded};
-use crate::views::Options;
 use crate::error::AppResult;
+use crate::extract::ApiJson;
 use crate::i18n::{I18n, Tr};
+use crate::views::Options;
 use crate::views::{html, html_invalid, redirect, urlencode, Pager};
 use crate::{AppError, AppState, Ctx};
 
@@ -491,7 +491,7 @@ async fn render_list(
         kinds: kind_options(&c),
         modes: mode_options(&c),
         statuses: status_options(&c),
-        states: super::directory::state_options(),
+        states: crate::views::state_options(),
         hosts: if l.access.manage {
             host_options(s, l.community.id).await?
         } else {
@@ -564,7 +564,7 @@ async fn form_page(
         kinds: kind_options(&c),
         modes: mode_options(&c),
         statuses: status_options(&c),
-        states: super::directory::state_options(),
+        states: crate::views::state_options(),
         hosts: host_options(s, l.community.id).await?,
         c,
         m: l.community,

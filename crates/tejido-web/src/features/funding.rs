@@ -30,11 +30,11 @@ use tejido_core::FieldErrors;
 use tejido_db::communities::Community;
 use tejido_db::funding::{self as store, Ask, Asset, Contribution, Cost, FundingSummary, Item};
 
-use crate::extract::ApiJson;
 use crate::access::{load_manage, load_member, Loaded};
-use crate::views::Options;
 use crate::error::AppResult;
+use crate::extract::ApiJson;
 use crate::time::today;
+use crate::views::Options;
 use crate::views::{confirm, csv_download, html, html_invalid, redirect, Pager};
 use crate::{AppError, AppState, Ctx};
 

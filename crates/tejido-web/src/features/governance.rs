@@ -20,10 +20,10 @@ use tejido_core::FieldErrors;
 use tejido_db::communities::Community;
 use tejido_db::governance::{self as store, Goal, Objective, StatusChange};
 
-use crate::extract::ApiJson;
 use crate::access::{load, load_manage, Loaded};
-use crate::views::Options;
 use crate::error::AppResult;
+use crate::extract::ApiJson;
+use crate::views::Options;
 use crate::views::{html, html_invalid, redirect};
 use crate::{AppError, AppState, Ctx};
 

@@ -32,11 +32,11 @@ use tejido_db::library::{self as store, DerivedLesson, Filter, Resource, Version
 use tejido_db::search::{self, SearchDoc, Source};
 use tejido_db::uploads::{self as files, OwnerKind, Upload};
 
-use crate::extract::ApiJson;
 use crate::access::load;
+use crate::error::AppResult;
+use crate::extract::ApiJson;
 use crate::uploads::{self, CheckedFile};
 use crate::views::Options;
-use crate::error::AppResult;
 use crate::views::{html, html_invalid, query, redirect, Pager};
 use crate::{AppError, AppState, Ctx};
 

@@ -36,11 +36,11 @@ use tejido_db::events::Event;
 use tejido_db::minutes::{self as store, ActionItem, Lesson, MinutesVersion, ReportBack};
 use tejido_db::Db;
 
-use crate::extract::ApiJson;
 use crate::access::{load, Loaded};
-use crate::views::Options;
 use crate::error::AppResult;
+use crate::extract::ApiJson;
 use crate::time::today;
+use crate::views::Options;
 use crate::views::{html, html_invalid, redirect, Pager};
 use crate::{AppError, AppState, Ctx};
 

@@ -33,11 +33,11 @@ use tejido_db::communities::Community;
 use tejido_db::network::{self as store, Actor, Round, Tie};
 use tejido_graph::{GraphBuilder, Report};
 
-use crate::extract::ApiJson;
 use crate::access::{load, refuse, Loaded};
-use crate::views::Options;
 use crate::error::AppResult;
+use crate::extract::ApiJson;
 use crate::time::today;
+use crate::views::Options;
 use crate::views::{html, html_invalid, redirect};
 use crate::{AppError, AppState, Ctx};
 

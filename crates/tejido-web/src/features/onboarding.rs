@@ -32,8 +32,8 @@ use tejido_db::onboarding::{self as store, AddOutcome, KeyResource};
 use tejido_db::{DateTime, Utc};
 
 use crate::access::{load, load_manage, Loaded};
-use crate::views::Options;
 use crate::error::AppResult;
+use crate::views::Options;
 use crate::views::{html, redirect};
 use crate::{AppError, AppState, Ctx};
 

@@ -29,12 +29,12 @@ use tejido_db::outcomes::{
 };
 use tejido_db::uploads::{OwnerKind, Upload};
 
-use crate::extract::ApiJson;
 use crate::access::{manager, proposer, viewer, Who};
+use crate::error::AppResult;
 use crate::extract::form_body;
+use crate::extract::ApiJson;
 use crate::time::today;
 use crate::views::Options;
-use crate::error::AppResult;
 use crate::views::{confirm, headline, html, html_invalid, query, redirect, Pager};
 use crate::{AppError, AppState, Ctx};
 

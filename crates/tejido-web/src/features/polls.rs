@@ -28,10 +28,10 @@ use tejido_db::communities::Community;
 use tejido_db::polls::{self as store, AnswerRow, Poll, PollRow, Question, Review, ReviewEntry};
 use tejido_db::{DateTime, Utc};
 
-use crate::extract::ApiJson;
 use crate::access::{load_manage, load_member, Loaded};
-use crate::views::Options;
 use crate::error::AppResult;
+use crate::extract::ApiJson;
+use crate::views::Options;
 use crate::views::{confirm, csv_download, headline, html, html_invalid, redirect, Pager};
 use crate::{AppError, AppState, Ctx};
 

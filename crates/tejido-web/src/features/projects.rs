@@ -29,12 +29,12 @@ use tejido_db::communities::Community;
 use tejido_db::outcomes::OutcomeBrief;
 use tejido_db::projects::{self as store, Project, ProjectOrg};
 
-use crate::extract::ApiJson;
 use crate::access::{manager, proposer, viewer, Who};
+use crate::error::AppResult;
 use crate::extract::form_body;
+use crate::extract::ApiJson;
 use crate::time::today;
 use crate::views::Options;
-use crate::error::AppResult;
 use crate::views::{confirm, html, html_invalid, redirect, Pager};
 use crate::{AppError, AppState, Ctx};
 

@@ -27,8 +27,8 @@ use tejido_db::reports::{self as store, CommunityFigures, Funder};
 
 use crate::access::{load_manage, refuse};
 use crate::error::AppResult;
-use crate::time::{today, today_here};
 use crate::i18n::Tr;
+use crate::time::{today, today_here};
 use crate::views::{html, html_invalid, query, redirect, Pager};
 use crate::{AppError, AppState, Ctx};
 

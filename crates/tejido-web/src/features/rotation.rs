@@ -27,11 +27,11 @@ use tejido_core::FieldErrors;
 use tejido_db::communities::Community;
 use tejido_db::rotation::{self as store, CandidateRow, Holder, PolicyRow};
 
-use crate::extract::ApiJson;
 use crate::access::{load, load_manage, Loaded};
-use crate::views::Options;
 use crate::error::AppResult;
+use crate::extract::ApiJson;
 use crate::time::{today_in, zone};
+use crate::views::Options;
 use crate::views::{html, html_invalid, redirect};
 use crate::{AppError, AppState, Ctx};
 

@@ -30,11 +30,11 @@ use tejido_core::support::{
 use tejido_core::FieldErrors;
 use tejido_db::support::{self as store, Answer, Ask, AskFilter, MatchRow, Named, Offer};
 
-use crate::extract::ApiJson;
-use crate::views::Options;
 use crate::error::AppResult;
-use crate::time::today_here;
+use crate::extract::ApiJson;
 use crate::i18n::Tr;
+use crate::time::today_here;
+use crate::views::Options;
 use crate::views::{html, html_invalid, query, redirect, Pager};
 use crate::{AppError, AppState, Ctx};
 

@@ -34,11 +34,11 @@ use tejido_db::sustainability::{self as store, Action, Figures, RoundResults, Ro
 
 pub use tejido_core::sustainability::{radar_svg, RadarSeries};
 
-use crate::extract::ApiJson;
 use crate::access::{load_manage, load_member, Loaded};
-use crate::views::Options;
 use crate::error::AppResult;
+use crate::extract::ApiJson;
 use crate::time::today;
+use crate::views::Options;
 use crate::views::{html, html_invalid, redirect, Pager};
 use crate::{AppError, AppState, Ctx};
 

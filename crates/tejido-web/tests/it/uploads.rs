@@ -762,11 +762,8 @@ fn stale_temporaries_are_removed_at_start() {
     let stale_old_layout = write(up.join("ab").join(".tmp-cdef-123"), Some(old));
     let fresh = write(up.join(".tmp-en-curso"), None);
     let blob = write(up.join("ab").join("c".repeat(62)), Some(old));
-    let n = tejido_web::uploads::remove_stale_temporaries(
-        &dir,
-        tejido_web::uploads::STALE_AFTER,
-    )
-    .unwrap();
+    let n = tejido_web::uploads::remove_stale_temporaries(&dir, tejido_web::uploads::STALE_AFTER)
+        .unwrap();
     assert_eq!(n, 2);
     assert!(!stale.exists() && !stale_old_layout.exists());
     assert!(fresh.exists(), "an upload still being written stays");

@@ -40,10 +40,8 @@ pub async fn run(mut cfg: Config, args: ServeArgs) -> anyhow::Result<()> {
         )
     })?;
     // Temporary files of uploads a crash interrupted (an interrupted request removes its own).
-    match tejido_web::uploads::remove_stale_temporaries(
-        &data_dir,
-        tejido_web::uploads::STALE_AFTER,
-    ) {
+    match tejido_web::uploads::remove_stale_temporaries(&data_dir, tejido_web::uploads::STALE_AFTER)
+    {
         Ok(0) => {}
         Ok(n) => tracing::info!(
             removed = n,
@@ -74,8 +72,7 @@ pub async fn run(mut cfg: Config, args: ServeArgs) -> anyhow::Result<()> {
     if args.demo {
         // The demo's attachments: their rows were loaded with the data, their bytes go here.
         // (demo/library.rs attaches `tejido_core::uploads::SAMPLE_PDF` to a resource).
-        tejido_web::uploads::write_bytes(&state, tejido_core::uploads::SAMPLE_PDF)
-            .await?;
+        tejido_web::uploads::write_bytes(&state, tejido_core::uploads::SAMPLE_PDF).await?;
     }
     let app = tejido_web::router(state.clone());
     let mailer = tejido_web::mailer::Mailer::new(cfg.smtp.as_ref())?;
@@ -123,10 +120,7 @@ async fn sweep_temporaries(data_dir: std::path::PathBuf) {
         every.tick().await;
         let dir = data_dir.clone();
         let r = tokio::task::spawn_blocking(move || {
-            tejido_web::uploads::remove_stale_temporaries(
-                &dir,
-                tejido_web::uploads::STALE_AFTER,
-            )
+            tejido_web::uploads::remove_stale_temporaries(&dir, tejido_web::uploads::STALE_AFTER)
         })
         .await;
         match r {
