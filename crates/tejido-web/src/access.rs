@@ -141,3 +141,12 @@ pub async fn can_edit(s: &AppState, c: &Ctx) -> AppResult<bool> {
         None => Ok(false),
     }
 }
+
+/// Refuses (403) unless the viewer may add and edit directory entries.
+pub async fn require_directory_edit(s: &AppState, c: &Ctx) -> AppResult<()> {
+    if can_edit(s, c).await? {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}

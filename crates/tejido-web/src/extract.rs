@@ -45,3 +45,15 @@ impl ListQuery {
 pub fn form_body<T: serde::de::DeserializeOwned>(body: &Bytes) -> AppResult<T> {
     serde_html_form::from_bytes(body).map_err(|_| AppError::BadRequest("form"))
 }
+
+/// The page an API list asks for (`page`, and `per_page` up to the list's limit).
+pub fn list_req(q: &ListQuery, per_page: Option<u32>) -> tejido_core::page::PageReq {
+    tejido_core::page::PageReq::new(q.page, per_page)
+}
+
+/// `per_page` of an API list.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct ApiPage {
+    pub per_page: Option<u32>,
+}

@@ -14,7 +14,9 @@ pub mod jobs;
 pub mod mailer;
 pub mod metrics;
 pub mod net;
+pub mod openapi;
 pub mod ownership;
+pub mod respond;
 pub mod time;
 pub mod uploads;
 pub mod views;
@@ -146,31 +148,8 @@ impl AppState {
 /// The whole application.
 pub fn router(state: AppState) -> Router {
     Router::new()
-        .merge(features::ops::router())
-        .merge(features::home::router())
-        .merge(features::accounts::router())
-        .merge(features::directory::router())
-        .merge(features::communities::router())
-        .merge(features::admin::router())
-        .merge(features::governance::router())
-        .merge(features::charter::router())
-        .merge(features::rotation::router())
-        .merge(features::events::router())
-        .merge(features::agenda::router())
-        .merge(features::minutes::router())
-        .merge(features::polls::router())
-        .merge(features::network::router())
-        .merge(features::library::router())
-        .merge(features::search::router())
-        .merge(features::discussions::router())
-        .merge(features::support::router())
-        .merge(features::onboarding::router())
-        .merge(features::outcomes::router())
-        .merge(features::projects::router())
-        .merge(features::sustainability::router())
-        .merge(features::funding::router())
-        .merge(features::reports::router())
-        .nest("/api/v1", features::api::router())
+        .merge(features::router())
+        .nest("/api/v1", features::api_router())
         .fallback(features::ops::not_found)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

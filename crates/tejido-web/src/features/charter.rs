@@ -26,6 +26,7 @@ use tejido_db::decisions::{self as log, Decision};
 use crate::access::{load, load_manage, Loaded};
 use crate::error::AppResult;
 use crate::extract::ApiJson;
+use crate::respond::page_json;
 use crate::time::today;
 use crate::views::Options;
 use crate::views::{html, html_invalid, query, redirect, Pager};
@@ -842,10 +843,6 @@ fn charter_json(ch: &Charter) -> Value {
         "updated_at": ch.version.updated_at, "adopted_at": ch.version.adopted_at,
         "decision_id": ch.version.decision_id, "sections": sections,
     })
-}
-
-fn page_json<T: serde::Serialize>(p: &Page<T>) -> Value {
-    json!({ "items": p.items, "page": p.page, "per_page": p.per_page, "total": p.total, "pages": p.pages() })
 }
 
 async fn api_current(

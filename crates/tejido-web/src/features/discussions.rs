@@ -35,6 +35,7 @@ use crate::access::{load, refuse, Loaded};
 use crate::error::AppResult;
 use crate::extract::ApiJson;
 use crate::i18n::Tr;
+use crate::respond::page_json_with;
 use crate::views::{html, html_invalid, redirect, Pager};
 use crate::{AppError, AppState, Ctx};
 
@@ -983,10 +984,6 @@ fn reply_json(r: &Reply, manage: bool) -> Value {
     })
 }
 
-fn page_json<T>(p: &Page<T>, items: Vec<Value>) -> Value {
-    json!({ "items": items, "page": p.page, "per_page": p.per_page, "total": p.total, "pages": p.pages() })
-}
-
 async fn api_list(
     State(s): State<AppState>,
     c: Ctx,
@@ -1001,7 +998,7 @@ async fn api_list(
         .iter()
         .map(|t| thread_json(t, r.manage, &slug))
         .collect();
-    Ok(Json(page_json(&p, items)))
+    Ok(Json(page_json_with(&p, items)))
 }
 
 async fn api_create(
@@ -1029,7 +1026,7 @@ async fn api_thread(
     let p = store::replies(&s.db, id, PageReq::new(q.page, q.per_page)).await?;
     let items = p.items.iter().map(|x| reply_json(x, r.manage)).collect();
     let mut v = thread_json(&t, r.manage, &slug);
-    v["replies"] = page_json(&p, items);
+    v["replies"] = page_json_with(&p, items);
     Ok(Json(v))
 }
 

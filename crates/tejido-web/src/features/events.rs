@@ -28,6 +28,7 @@ use crate::access::{load, Loaded};
 use crate::error::AppResult;
 use crate::extract::ApiJson;
 use crate::i18n::{I18n, Tr};
+use crate::respond::page_json;
 use crate::views::Options;
 use crate::views::{html, html_invalid, redirect, urlencode, Pager};
 use crate::{AppError, AppState, Ctx};
@@ -1272,10 +1273,6 @@ pub async fn reminders_pass(s: &AppState) -> anyhow::Result<usize> {
 }
 
 // ---- JSON API -----------------------------------------------------------------------------------------
-
-fn page_json<T: serde::Serialize>(p: &Page<T>) -> Value {
-    json!({ "items": p.items, "page": p.page, "per_page": p.per_page, "total": p.total, "pages": p.pages() })
-}
 
 async fn api_list(
     State(s): State<AppState>,

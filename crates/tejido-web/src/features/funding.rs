@@ -33,6 +33,7 @@ use tejido_db::funding::{self as store, Ask, Asset, Contribution, Cost, FundingS
 use crate::access::{load_manage, load_member, Loaded};
 use crate::error::AppResult;
 use crate::extract::ApiJson;
+use crate::respond::page_json_map;
 use crate::time::today;
 use crate::views::Options;
 use crate::views::{confirm, csv_download, html, html_invalid, redirect, Pager};
@@ -1227,10 +1228,6 @@ fn with_amount<T: serde::Serialize>(row: &T, field: &str, m: Money) -> Value {
     v
 }
 
-fn page_json<T>(p: &Page<T>, f: impl Fn(&T) -> Value) -> Value {
-    json!({ "items": p.items.iter().map(f).collect::<Vec<_>>(), "page": p.page, "per_page": p.per_page, "total": p.total, "pages": p.pages() })
-}
-
 fn cost_json(r: &Cost) -> Value {
     with_amount(r, "amount", r.amount())
 }
@@ -1261,7 +1258,7 @@ async fn api_costs(
     c.require_user()?;
     let w = member(&s, &c, &slug).await?;
     let p = store::costs(&s.db, w.l.community.id, req(&q)).await?;
-    Ok(Json(page_json(&p, cost_json)))
+    Ok(Json(page_json_map(&p, cost_json)))
 }
 
 async fn api_cost_create(
@@ -1286,7 +1283,7 @@ async fn api_contributions(
     c.require_user()?;
     let w = member(&s, &c, &slug).await?;
     let p = store::contributions(&s.db, w.l.community.id, req(&q)).await?;
-    Ok(Json(page_json(&p, contribution_json)))
+    Ok(Json(page_json_map(&p, contribution_json)))
 }
 
 async fn api_contribution_create(
@@ -1311,7 +1308,7 @@ async fn api_assets(
     c.require_user()?;
     let w = member(&s, &c, &slug).await?;
     let p = store::assets(&s.db, w.l.community.id, req(&q)).await?;
-    Ok(Json(page_json(&p, asset_json)))
+    Ok(Json(page_json_map(&p, asset_json)))
 }
 
 async fn api_asset_create(
@@ -1336,7 +1333,7 @@ async fn api_asks(
     c.require_user()?;
     let w = member(&s, &c, &slug).await?;
     let p = store::asks(&s.db, w.l.community.id, req(&q)).await?;
-    Ok(Json(page_json(&p, ask_json)))
+    Ok(Json(page_json_map(&p, ask_json)))
 }
 
 async fn ask_full(s: &AppState, w: &Who, id: i64) -> AppResult<Value> {

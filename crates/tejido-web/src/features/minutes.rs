@@ -39,6 +39,7 @@ use tejido_db::Db;
 use crate::access::{load, Loaded};
 use crate::error::AppResult;
 use crate::extract::ApiJson;
+use crate::respond::page_json;
 use crate::time::today;
 use crate::views::Options;
 use crate::views::{html, html_invalid, redirect, Pager};
@@ -1037,10 +1038,6 @@ fn version_json(v: &MinutesVersion) -> Value {
         "takeaways_html": v.takeaways.as_deref().map(render_markdown),
         "author_name": v.author_name, "created_at": v.created_at, "published_at": v.published_at,
     })
-}
-
-fn page_json<T: serde::Serialize>(p: &Page<T>) -> Value {
-    json!({ "items": p.items, "page": p.page, "per_page": p.per_page, "total": p.total, "pages": p.pages() })
 }
 
 async fn api_minutes(

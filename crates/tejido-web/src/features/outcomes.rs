@@ -33,6 +33,7 @@ use crate::access::{manager, proposer, viewer, Who};
 use crate::error::AppResult;
 use crate::extract::form_body;
 use crate::extract::ApiJson;
+use crate::respond::page_json;
 use crate::time::today;
 use crate::views::Options;
 use crate::views::{confirm, headline, html, html_invalid, query, redirect, Pager};
@@ -739,10 +740,6 @@ async fn api_attachment(
 }
 
 // ---- JSON API ----------------------------------------------------------------------------------
-
-fn page_json<T: serde::Serialize>(p: &Page<T>) -> Value {
-    json!({ "items": p.items, "page": p.page, "per_page": p.per_page, "total": p.total, "pages": p.pages() })
-}
 
 async fn outcome_json(s: &AppState, w: &Who, o: &Outcome) -> AppResult<Value> {
     let d = detail(s, w, o).await?;

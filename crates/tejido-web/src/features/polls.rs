@@ -31,6 +31,7 @@ use tejido_db::{DateTime, Utc};
 use crate::access::{load_manage, load_member, Loaded};
 use crate::error::AppResult;
 use crate::extract::ApiJson;
+use crate::respond::page_json;
 use crate::views::Options;
 use crate::views::{confirm, csv_download, headline, html, html_invalid, redirect, Pager};
 use crate::{AppError, AppState, Ctx};
@@ -2046,10 +2047,6 @@ async fn add_outcome(
 }
 
 // ---- JSON API --------------------------------------------------------------------------------
-
-fn page_json<T: serde::Serialize>(p: &Page<T>) -> Value {
-    json!({ "items": p.items, "page": p.page, "per_page": p.per_page, "total": p.total, "pages": p.pages() })
-}
 
 fn question_json(q: &Question) -> Value {
     json!({ "id": q.id, "position": q.position, "kind": q.kind, "text": q.text, "options": q.option_list(), "required": q.required, "level": q.level })

@@ -33,6 +33,7 @@ use tejido_db::support::{self as store, Answer, Ask, AskFilter, MatchRow, Named,
 use crate::error::AppResult;
 use crate::extract::ApiJson;
 use crate::i18n::Tr;
+use crate::respond::page_json;
 use crate::time::today_here;
 use crate::views::Options;
 use crate::views::{html, html_invalid, query, redirect, Pager};
@@ -746,10 +747,6 @@ async fn offer_save(
 }
 
 // ---- JSON API --------------------------------------------------------------------------------
-
-fn page_json<T: serde::Serialize>(p: &Page<T>) -> Value {
-    json!({ "items": p.items, "page": p.page, "per_page": p.per_page, "total": p.total, "pages": p.pages() })
-}
 
 async fn ask_json(s: &AppState, a: &Ask, page: PageReq) -> AppResult<Value> {
     let communities = store::ask_communities(&s.db, a.id).await?;

@@ -37,6 +37,7 @@ pub use tejido_core::sustainability::{radar_svg, RadarSeries};
 use crate::access::{load_manage, load_member, Loaded};
 use crate::error::AppResult;
 use crate::extract::ApiJson;
+use crate::respond::page_json;
 use crate::time::today;
 use crate::views::Options;
 use crate::views::{html, html_invalid, redirect, Pager};
@@ -889,10 +890,6 @@ async fn rate_save(
 }
 
 // ---- JSON API --------------------------------------------------------------------------------
-
-fn page_json<T: serde::Serialize>(p: &Page<T>) -> Value {
-    json!({ "items": p.items, "page": p.page, "per_page": p.per_page, "total": p.total, "pages": p.pages() })
-}
 
 fn instrument_json(c: &Ctx) -> Value {
     json!({

@@ -797,7 +797,7 @@ both_backends!(
             .await
             .unwrap()
             .unwrap();
-        let svg = tejido_web::features::agenda::trend_svg(&app.state, &community)
+        let svg = tejido_web::ownership::trend_svg(&app.state, &community)
             .await
             .unwrap();
         assert!(

@@ -385,11 +385,19 @@ fn routes_in_source() -> BTreeSet<(String, String)> {
     let sources = [
         ("", include_str!("../../src/features/accounts.rs")),
         ("", include_str!("../../src/features/admin.rs")),
-        ("", include_str!("../../src/features/communities.rs")),
-        ("", include_str!("../../src/features/directory.rs")),
+        ("", include_str!("../../src/features/communities/mod.rs")),
+        (
+            "/api/v1",
+            include_str!("../../src/features/communities/api.rs"),
+        ),
+        ("", include_str!("../../src/features/directory/mod.rs")),
+        (
+            "/api/v1",
+            include_str!("../../src/features/directory/api.rs"),
+        ),
         ("", include_str!("../../src/features/home.rs")),
         ("", include_str!("../../src/features/ops.rs")),
-        ("/api/v1", include_str!("../../src/features/api.rs")),
+        ("/api/v1", include_str!("../../src/openapi.rs")),
     ];
     let mut out = BTreeSet::new();
     for (prefix, src) in sources {

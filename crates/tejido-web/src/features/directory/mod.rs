@@ -16,12 +16,15 @@ use tejido_core::page::Page;
 use tejido_core::FieldErrors;
 use tejido_db::directory::{self as store, OrgFilter, Organization, Person, PersonFilter};
 
-use crate::access::can_edit;
+use crate::access::{can_edit, require_directory_edit};
 use crate::error::AppResult;
 use crate::extract::ListQuery;
 use crate::views::Options;
 use crate::views::{html, html_invalid, query, redirect, state_options, Pager};
 use crate::{AppError, AppState, Ctx};
+
+mod api;
+pub use api::api_router;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -45,14 +48,6 @@ pub fn router() -> Router<AppState> {
         )
         .route("/directory/people/{id}/edit", get(person_edit))
         .route("/directory/people/{id}/archive", post(person_archive))
-}
-
-async fn require_edit(s: &AppState, c: &Ctx) -> AppResult<()> {
-    if can_edit(s, c).await? {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden)
-    }
 }
 
 pub fn kind_options(c: &Ctx) -> Options {
@@ -247,7 +242,7 @@ fn org_form_page(
 }
 
 async fn org_new(State(s): State<AppState>, c: Ctx) -> AppResult<Response> {
-    require_edit(&s, &c).await?;
+    require_directory_edit(&s, &c).await?;
     Ok(html(&org_form_page(
         c,
         None,
@@ -261,7 +256,7 @@ async fn org_create(
     c: Ctx,
     Form(form): Form<OrganizationForm>,
 ) -> AppResult<Response> {
-    require_edit(&s, &c).await?;
+    require_directory_edit(&s, &c).await?;
     match form.parse() {
         Ok(input) => {
             let id = save_organization(&s, c.user_id(), None, &input).await?;
@@ -315,7 +310,7 @@ async fn org_show(State(s): State<AppState>, c: Ctx, Path(id): Path<i64>) -> App
 }
 
 async fn org_edit(State(s): State<AppState>, c: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
-    require_edit(&s, &c).await?;
+    require_directory_edit(&s, &c).await?;
     let o = load_org(&s, id).await?;
     let form = OrganizationForm {
         name: o.name,
@@ -338,7 +333,7 @@ async fn org_update(
     Path(id): Path<i64>,
     Form(form): Form<OrganizationForm>,
 ) -> AppResult<Response> {
-    require_edit(&s, &c).await?;
+    require_directory_edit(&s, &c).await?;
     load_org(&s, id).await?;
     match form.parse() {
         Ok(input) => {
@@ -453,7 +448,7 @@ async fn person_new(
     c: Ctx,
     Query(lq): Query<ListQuery>,
 ) -> AppResult<Response> {
-    require_edit(&s, &c).await?;
+    require_directory_edit(&s, &c).await?;
     let form = PersonForm {
         organization_id: lq.organization.map(|o| o.to_string()).unwrap_or_default(),
         ..Default::default()
@@ -493,7 +488,7 @@ async fn person_create(
     c: Ctx,
     Form(form): Form<PersonForm>,
 ) -> AppResult<Response> {
-    require_edit(&s, &c).await?;
+    require_directory_edit(&s, &c).await?;
     match parse_person(&s, &form).await? {
         Ok(input) => {
             let id = save_person(&s, c.user_id(), None, &input).await?;
@@ -538,7 +533,7 @@ async fn person_edit(
     c: Ctx,
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
-    require_edit(&s, &c).await?;
+    require_directory_edit(&s, &c).await?;
     let p = load_person(&s, id).await?;
     let form = PersonForm {
         full_name: p.full_name,
@@ -564,7 +559,7 @@ async fn person_update(
     Path(id): Path<i64>,
     Form(form): Form<PersonForm>,
 ) -> AppResult<Response> {
-    require_edit(&s, &c).await?;
+    require_directory_edit(&s, &c).await?;
     load_person(&s, id).await?;
     match parse_person(&s, &form).await? {
         Ok(input) => {

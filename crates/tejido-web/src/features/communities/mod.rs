@@ -24,6 +24,9 @@ use crate::views::Options;
 use crate::views::{confirm, html, html_invalid, query, redirect, Pager};
 use crate::{AppError, AppState, Ctx};
 
+mod api;
+pub use api::api_router;
+
 #[rustfmt::skip] // one route per line: tests/it/security.rs reads these lines
 pub fn router() -> Router<AppState> {
     Router::new()
