@@ -109,7 +109,6 @@ fn form_of(ch: &Charter) -> CharterForm {
     CharterForm::from_pairs(ch.sections.iter().map(|(k, v)| (k.as_str(), v.as_str())))
 }
 
-/// Today in the community's time zone, `YYYY-MM-DD`.
 // ---- shared writes (pages and API) --------------------------------------------------------------------
 
 /// Creates the draft if needed and saves its sections; returns the draft's number.
