@@ -1,13 +1,13 @@
 #!/usr/bin/env python3
 """Fuzzes a running `tejido serve --demo` and fails on any 5xx answer.
 
-    scripts/fuzz.py BASE_URL --password PW [--schemathesis PATH] [--seconds N] [--seed N]
+    scripts/fuzz.py BASE_URL --password PW --tejido PROGRAM [--schemathesis PATH] [--seconds N] [--seed N]
 
 Two parts, each bounded in time:
 
 * the JSON API, by Schemathesis from Tejido's own OpenAPI document, with an API token made for
   the demo leader through the account page (as a person would make one);
-* the HTML routes, by this script: every `.route("…")` of the web crate's routers, with hostile
+* the HTML routes, by this script: every route of the route registry (`tejido routes`), with hostile
   path parameters (negative, zero, huge and overflowing ids, bad UTF-8, NUL, very long strings,
   traversal), hostile query strings (pages, dates, periods, searches) and hostile form bodies
   (bad UTF-8, impossible dates, huge numbers, long text, repeated fields), as an anonymous visitor
@@ -19,7 +19,6 @@ Uses only the standard library (Schemathesis is a separate program).
 
 import argparse
 import http.cookiejar
-import pathlib
 import random
 import re
 import subprocess
@@ -29,8 +28,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent
-FEATURES = ROOT / "crates" / "tejido-web" / "src" / "features"
+TEJIDO = "tejido"  # the program; set from --tejido
 LEADER = "lider@example.org"
 
 # Hostile values for a path parameter, already in their on-the-wire (percent-encoded) form.
@@ -170,21 +168,13 @@ def api_token(c):
 
 
 def routes():
-    """(method, path template) for every route of the routers, API routes under /api/v1."""
-    out = set()
-    for f in sorted(FEATURES.glob("*.rs")):
-        src = f.read_text()
-        # Each `fn …router()` body runs to the first line that is just `}`; the API's are nested
-        # under /api/v1 (`api_router`, and the root `router` of api.rs).
-        for m in re.finditer(r"fn (\w*router)\(\)[^{]*\{(.*?)\n\}", src, re.S):
-            api = "api" in m.group(1) or (f.stem == "api" and m.group(1) == "router")
-            prefix = "/api/v1" if api else ""
-            for r in re.finditer(r'\.route\(\s*"([^"]+)",\s*([^\n]*)', m.group(2)):
-                path, rest = r.group(1), r.group(2)
-                for method in ("get", "post", "put", "patch", "delete"):
-                    if re.search(rf"(^|[^A-Za-z0-9_]){method}\(", rest):
-                        out.add((method.upper(), prefix + path))
-    return sorted(out)
+    """(method, path template) for every route of the route registry (`tejido routes`), the API's
+    under /api/v1."""
+    out = subprocess.run([TEJIDO, "routes"], check=True, capture_output=True, text=True).stdout
+    table = sorted({tuple(line.split("\t")[:2]) for line in out.splitlines() if line.strip()})
+    if len(table) < 300:
+        raise SystemExit(f"fuzz: `{TEJIDO} routes` listed only {len(table)} routes")
+    return table
 
 
 def fill(template, value, slug):
@@ -254,7 +244,10 @@ def main():
     ap.add_argument("--schemathesis", help="path of the schemathesis program; skipped when absent")
     ap.add_argument("--seconds", type=int, default=120, help="time for each of the two parts")
     ap.add_argument("--seed", type=int, default=int(time.time()))
+    ap.add_argument("--tejido", required=True, help="the tejido program, whose `routes` lists the routes")
     a = ap.parse_args()
+    global TEJIDO
+    TEJIDO = a.tejido
     random.seed(a.seed)
     print(f"fuzz: seed {a.seed}, {len(routes())} routes, {a.seconds} s per part")
 

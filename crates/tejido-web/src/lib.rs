@@ -17,6 +17,7 @@ pub mod net;
 pub mod openapi;
 pub mod ownership;
 pub mod respond;
+pub mod routes;
 pub mod time;
 pub mod uploads;
 pub mod views;
@@ -148,8 +149,8 @@ impl AppState {
 /// The whole application.
 pub fn router(state: AppState) -> Router {
     Router::new()
-        .merge(features::router())
-        .nest("/api/v1", features::api_router())
+        .merge(routes::router(features::routes()))
+        .nest("/api/v1", routes::router(features::api_routes()))
         .fallback(features::ops::not_found)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

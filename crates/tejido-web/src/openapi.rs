@@ -3,19 +3,20 @@
 //! access token (`Authorization: Bearer tjd_…`); the same authorization rules as the pages apply,
 //! through the same guards. Each feature contributes its paths (`features::openapi_paths`).
 
-use axum::routing::get;
-use axum::{Json, Router};
+use axum::Json;
 use serde_json::{json, Value};
 use tejido_core::communities::Role;
 
 use crate::error::AppResult;
-use crate::{AppState, Ctx};
+use crate::routes::{self as route, Level, Route};
+use crate::Ctx;
 
 /// `/api/v1/openapi.json` and `/api/v1/me`.
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/openapi.json", get(openapi))
-        .route("/me", get(me))
+pub fn routes() -> Vec<Route> {
+    vec![
+        route::get("/openapi.json", Level::Public, openapi),
+        route::get("/me", Level::Account, me),
+    ]
 }
 
 /// The authenticated user, as the API's `/me`.

@@ -40,6 +40,8 @@ enum Command {
     Sna(cmd::sna::SnaArgs),
     /// Write a community's report for a period as HTML, XLSX or CSV files.
     Report(cmd::report::ReportArgs),
+    /// List every route the server answers: method, path, access level and capability.
+    Routes,
 }
 
 impl Cli {
@@ -64,6 +66,18 @@ fn main() {
         if let Err(e) = cmd::sna::run(args) {
             eprintln!("error: {e:#}");
             std::process::exit(1);
+        }
+        return;
+    }
+    if let Command::Routes = cli.command {
+        // The route registry as data: no configuration or database needed.
+        use std::io::Write;
+        let mut out = std::io::stdout().lock();
+        for r in tejido_web::routes::table() {
+            let line = (r.method, r.path, r.access.as_str(), r.feature);
+            if writeln!(out, "{}\t{}\t{}\t{}", line.0, line.1, line.2, line.3).is_err() {
+                return; // a closed pipe (`| head`) ends the listing
+            }
         }
         return;
     }
@@ -93,7 +107,7 @@ fn main() {
             Command::Admin(a) => cmd::admin::run(cfg, a).await,
             Command::Config(c) => cmd::config::run(cfg, c).await,
             Command::Report(a) => cmd::report::run(cfg, a).await,
-            Command::Sna(_) => Ok(()),
+            Command::Sna(_) | Command::Routes => Ok(()),
         }
     });
     if let Err(e) = result {
@@ -128,7 +142,7 @@ mod tests {
     fn help_lists_every_subcommand_with_a_sentence() {
         let help = Cli::command().render_help().to_string();
         for sub in [
-            "serve", "migrate", "demo", "admin", "config", "sna", "report",
+            "serve", "migrate", "demo", "admin", "config", "sna", "report", "routes",
         ] {
             let line = help
                 .lines()

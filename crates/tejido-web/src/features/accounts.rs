@@ -5,8 +5,7 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::{Form, Router};
+use axum::Form;
 use serde::Deserialize;
 use tejido_core::accounts::{check_new_password, Email, Locale};
 use tejido_core::communities::Role;
@@ -17,25 +16,29 @@ use crate::auth;
 use crate::auth::invitations::new_person;
 use crate::ctx::{random_token, set_cookie, LANG_COOKIE};
 use crate::error::AppResult;
+use crate::routes::{self as route, Level, Route};
 use crate::views::{html, html_invalid, redirect, safe_next};
 use crate::{AppError, AppState, Ctx};
 
 pub const RESET_HOURS: i64 = 2;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/login", get(login_form).post(login))
-        .route("/logout", post(logout))
-        .route("/language", post(language))
-        .route("/password/forgot", get(forgot_form).post(forgot))
-        .route("/password/reset/{token}", get(reset_form).post(reset))
-        .route(
-            "/invitations/{token}",
-            get(invitation_form).post(accept_invitation),
-        )
-        .route("/account", get(account))
-        .route("/account/tokens", post(create_token))
-        .route("/account/tokens/{id}/revoke", post(revoke_token))
+/// The capability's pages.
+pub fn routes() -> Vec<Route> {
+    vec![
+        route::get("/login", Level::Public, login_form),
+        route::post("/login", Level::Public, login),
+        route::post("/logout", Level::Public, logout),
+        route::post("/language", Level::Public, language),
+        route::get("/password/forgot", Level::Public, forgot_form),
+        route::post("/password/forgot", Level::Public, forgot),
+        route::get("/password/reset/{token}", Level::Public, reset_form),
+        route::post("/password/reset/{token}", Level::Public, reset),
+        route::get("/invitations/{token}", Level::Public, invitation_form),
+        route::post("/invitations/{token}", Level::Public, accept_invitation),
+        route::get("/account", Level::Account, account),
+        route::post("/account/tokens", Level::Account, create_token),
+        route::post("/account/tokens/{id}/revoke", Level::Account, revoke_token),
+    ]
 }
 
 // ---- sign-in ---------------------------------------------------------------------------------

@@ -3,21 +3,23 @@
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Response;
-use axum::routing::{get, post};
-use axum::{Form, Router};
+use axum::Form;
 use serde::Deserialize;
 use tejido_core::page::{Page, PageReq};
 use tejido_core::FieldErrors;
 use tejido_db::audit::AuditEntry;
 
 use crate::error::AppResult;
+use crate::routes::{self as route, Level, Route};
 use crate::views::{html, html_invalid, Pager};
 use crate::{AppState, Ctx};
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/admin", get(index))
-        .route("/admin/invitations", post(invite))
+/// The capability's pages.
+pub fn routes() -> Vec<Route> {
+    vec![
+        route::get("/admin", Level::Admin, index),
+        route::post("/admin/invitations", Level::Admin, invite),
+    ]
 }
 
 #[derive(Debug, Default, Deserialize)]

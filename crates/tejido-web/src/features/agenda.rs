@@ -12,8 +12,7 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::{Form, Json, Router};
+use axum::{Form, Json};
 use chrono::{DateTime, NaiveTime, TimeZone, Utc};
 use serde_json::{json, Value};
 use tejido_core::agenda::{self as rules, Methodology, SlotForm, TopicForm, EVENT_ROLES};
@@ -30,37 +29,104 @@ use crate::access::{load, Loaded};
 use crate::error::AppResult;
 use crate::extract::ApiJson;
 use crate::ownership::{ownership, svg_for, EventOwnership};
+use crate::routes::{self as route, Level, Route};
 use crate::views::Options;
 use crate::views::{html, html_invalid, redirect};
 use crate::{AppError, AppState, Ctx};
 
-#[rustfmt::skip]
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/c/{slug}/events/{id}/agenda", get(agenda_page))
-        .route("/c/{slug}/events/{id}/agenda/topics", post(topic_post))
-        .route("/c/{slug}/events/{id}/agenda/topics/{topic}/withdraw", post(withdraw_post))
-        .route("/c/{slug}/events/{id}/agenda/votes", post(votes_post))
-        .route("/c/{slug}/events/{id}/agenda/items", post(item_post))
-        .route("/c/{slug}/events/{id}/agenda/items/{item}/delete", get(item_delete_ask).post(item_delete_post))
-        .route("/c/{slug}/events/{id}/roles", get(roles_page))
-        .route("/c/{slug}/events/{id}/roles/propose", post(roles_propose_post))
-        .route("/c/{slug}/events/{id}/roles/{role}", post(role_post))
-        .route("/c/{slug}/ownership", get(ownership_page))
+/// The capability's pages.
+pub fn routes() -> Vec<Route> {
+    vec![
+        route::get("/c/{slug}/events/{id}/agenda", Level::Viewer, agenda_page),
+        route::post(
+            "/c/{slug}/events/{id}/agenda/topics",
+            Level::Viewer,
+            topic_post,
+        ),
+        route::post(
+            "/c/{slug}/events/{id}/agenda/topics/{topic}/withdraw",
+            Level::Viewer,
+            withdraw_post,
+        ),
+        route::post(
+            "/c/{slug}/events/{id}/agenda/votes",
+            Level::Viewer,
+            votes_post,
+        ),
+        route::post(
+            "/c/{slug}/events/{id}/agenda/items",
+            Level::Manager,
+            item_post,
+        ),
+        route::get(
+            "/c/{slug}/events/{id}/agenda/items/{item}/delete",
+            Level::Manager,
+            item_delete_ask,
+        ),
+        route::post(
+            "/c/{slug}/events/{id}/agenda/items/{item}/delete",
+            Level::Manager,
+            item_delete_post,
+        ),
+        route::get("/c/{slug}/events/{id}/roles", Level::Viewer, roles_page),
+        route::post(
+            "/c/{slug}/events/{id}/roles/propose",
+            Level::Manager,
+            roles_propose_post,
+        ),
+        route::post(
+            "/c/{slug}/events/{id}/roles/{role}",
+            Level::Manager,
+            role_post,
+        ),
+        route::get("/c/{slug}/ownership", Level::Viewer, ownership_page),
+    ]
 }
 
-/// Routes nested under `/api/v1`.
-#[rustfmt::skip]
-pub fn api_router() -> Router<AppState> {
-    Router::new()
-        .route("/communities/{slug}/events/{id}/agenda", get(api_agenda))
-        .route("/communities/{slug}/events/{id}/agenda/topics", post(api_topic))
-        .route("/communities/{slug}/events/{id}/agenda/votes", post(api_votes))
-        .route("/communities/{slug}/events/{id}/agenda/items", post(api_item))
-        .route("/communities/{slug}/events/{id}/agenda/roles", get(api_roles))
-        .route("/communities/{slug}/events/{id}/agenda/roles/propose", post(api_roles_propose))
-        .route("/communities/{slug}/events/{id}/agenda/roles/{role}", post(api_role))
-        .route("/communities/{slug}/ownership", get(api_ownership))
+/// The JSON API, nested under `/api/v1`.
+pub fn api_routes() -> Vec<Route> {
+    vec![
+        route::get(
+            "/communities/{slug}/events/{id}/agenda",
+            Level::Viewer,
+            api_agenda,
+        ),
+        route::post(
+            "/communities/{slug}/events/{id}/agenda/topics",
+            Level::Viewer,
+            api_topic,
+        ),
+        route::post(
+            "/communities/{slug}/events/{id}/agenda/votes",
+            Level::Viewer,
+            api_votes,
+        ),
+        route::post(
+            "/communities/{slug}/events/{id}/agenda/items",
+            Level::Manager,
+            api_item,
+        ),
+        route::get(
+            "/communities/{slug}/events/{id}/agenda/roles",
+            Level::Viewer,
+            api_roles,
+        ),
+        route::post(
+            "/communities/{slug}/events/{id}/agenda/roles/propose",
+            Level::Manager,
+            api_roles_propose,
+        ),
+        route::post(
+            "/communities/{slug}/events/{id}/agenda/roles/{role}",
+            Level::Manager,
+            api_role,
+        ),
+        route::get(
+            "/communities/{slug}/ownership",
+            Level::Viewer,
+            api_ownership,
+        ),
+    ]
 }
 
 // ---- who may do what ----------------------------------------------------------------------------

@@ -10,8 +10,7 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post, put};
-use axum::{Form, Json, Router};
+use axum::{Form, Json};
 use serde::Deserialize;
 use serde_json::{json, Value};
 use tejido_core::charter::{diff, render_markdown, CharterForm, CharterInput, Section, Segment};
@@ -27,36 +26,78 @@ use crate::access::{load, load_manage, Loaded};
 use crate::error::AppResult;
 use crate::extract::ApiJson;
 use crate::respond::page_json;
+use crate::routes::{self as route, Level, Route};
 use crate::time::today;
 use crate::views::Options;
 use crate::views::{html, html_invalid, query, redirect, Pager};
 use crate::{AppError, AppState, Ctx};
 
-#[rustfmt::skip] // one route per line: tests/it/api.rs and tests/it/charter.rs read these lines
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/c/{slug}/charter", get(show))
-        .route("/c/{slug}/charter/edit", get(edit_form).post(save))
-        .route("/c/{slug}/charter/versions/{n}", get(version))
-        .route("/c/{slug}/charter/versions/{n}/adopt", post(adopt))
-        .route("/c/{slug}/charter/compare", get(compare))
-        .route("/c/{slug}/decisions", get(decisions))
-        .route("/c/{slug}/decisions/new", get(new_decision).post(create_decision))
-        .route("/c/{slug}/decisions/{id}", get(decision))
-        .route("/c/{slug}/decisions/{id}/correct", get(correct_form).post(correct))
+/// The capability's pages.
+pub fn routes() -> Vec<Route> {
+    vec![
+        route::get("/c/{slug}/charter", Level::Viewer, show),
+        route::get("/c/{slug}/charter/edit", Level::Manager, edit_form),
+        route::post("/c/{slug}/charter/edit", Level::Manager, save),
+        route::get("/c/{slug}/charter/versions/{n}", Level::Viewer, version),
+        route::post(
+            "/c/{slug}/charter/versions/{n}/adopt",
+            Level::Manager,
+            adopt,
+        ),
+        route::get("/c/{slug}/charter/compare", Level::Viewer, compare),
+        route::get("/c/{slug}/decisions", Level::Viewer, decisions),
+        route::get("/c/{slug}/decisions/new", Level::Manager, new_decision),
+        route::post("/c/{slug}/decisions/new", Level::Manager, create_decision),
+        route::get("/c/{slug}/decisions/{id}", Level::Viewer, decision),
+        route::get(
+            "/c/{slug}/decisions/{id}/correct",
+            Level::Manager,
+            correct_form,
+        ),
+        route::post("/c/{slug}/decisions/{id}/correct", Level::Manager, correct),
+    ]
 }
 
-/// Routes nested under `/api/v1`.
-#[rustfmt::skip]
-pub fn api_router() -> Router<AppState> {
-    Router::new()
-        .route("/communities/{slug}/charter", get(api_current))
-        .route("/communities/{slug}/charter/versions", get(api_versions))
-        .route("/communities/{slug}/charter/compare", get(api_compare))
-        .route("/communities/{slug}/charter/draft", put(api_save_draft))
-        .route("/communities/{slug}/charter/adopt", post(api_adopt))
-        .route("/communities/{slug}/decisions", get(api_decisions).post(api_create_decision))
-        .route("/communities/{slug}/decisions/{id}", get(api_decision))
+/// The JSON API, nested under `/api/v1`.
+pub fn api_routes() -> Vec<Route> {
+    vec![
+        route::get("/communities/{slug}/charter", Level::Viewer, api_current),
+        route::get(
+            "/communities/{slug}/charter/versions",
+            Level::Viewer,
+            api_versions,
+        ),
+        route::get(
+            "/communities/{slug}/charter/compare",
+            Level::Viewer,
+            api_compare,
+        ),
+        route::put(
+            "/communities/{slug}/charter/draft",
+            Level::Manager,
+            api_save_draft,
+        ),
+        route::post(
+            "/communities/{slug}/charter/adopt",
+            Level::Manager,
+            api_adopt,
+        ),
+        route::get(
+            "/communities/{slug}/decisions",
+            Level::Viewer,
+            api_decisions,
+        ),
+        route::post(
+            "/communities/{slug}/decisions",
+            Level::Manager,
+            api_create_decision,
+        ),
+        route::get(
+            "/communities/{slug}/decisions/{id}",
+            Level::Viewer,
+            api_decision,
+        ),
+    ]
 }
 
 // ---- authorization ---------------------------------------------------------------------------------

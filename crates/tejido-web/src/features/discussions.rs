@@ -14,8 +14,7 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::{Form, Json, Router};
+use axum::{Form, Json};
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -36,32 +35,75 @@ use crate::error::AppResult;
 use crate::extract::ApiJson;
 use crate::i18n::Tr;
 use crate::respond::page_json_with;
+use crate::routes::{self as route, Level, Route};
 use crate::views::{html, html_invalid, redirect, Pager};
 use crate::{AppError, AppState, Ctx};
 
-#[rustfmt::skip]
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/c/{slug}/discussions", get(list).post(create))
-        .route("/c/{slug}/discussions/new", get(new_form))
-        .route("/c/{slug}/discussions/{id}", get(show))
-        .route("/c/{slug}/discussions/{id}/replies", post(reply))
-        .route("/c/{slug}/discussions/{id}/edit", get(edit_form).post(edit_save))
-        .route("/c/{slug}/discussions/{id}/history", get(history))
-        .route("/c/{slug}/discussions/{id}/hide", post(hide_thread))
-        .route("/c/{slug}/discussions/{id}/subscription", post(subscription))
-        .route("/c/{slug}/discussions/{id}/replies/{reply}/edit", get(reply_edit_form).post(reply_edit_save))
-        .route("/c/{slug}/discussions/{id}/replies/{reply}/hide", post(hide_reply))
-        .route("/discussions/digest", get(digest_form).post(digest_save))
+/// The capability's pages.
+pub fn routes() -> Vec<Route> {
+    vec![
+        route::get("/c/{slug}/discussions", Level::Viewer, list),
+        route::post("/c/{slug}/discussions", Level::Viewer, create),
+        route::get("/c/{slug}/discussions/new", Level::Viewer, new_form),
+        route::get("/c/{slug}/discussions/{id}", Level::Viewer, show),
+        route::post("/c/{slug}/discussions/{id}/replies", Level::Viewer, reply),
+        route::get(
+            "/c/{slug}/discussions/{id}/edit",
+            Level::RoleHolder,
+            edit_form,
+        ),
+        route::post(
+            "/c/{slug}/discussions/{id}/edit",
+            Level::RoleHolder,
+            edit_save,
+        ),
+        route::get("/c/{slug}/discussions/{id}/history", Level::Viewer, history),
+        route::post(
+            "/c/{slug}/discussions/{id}/hide",
+            Level::Manager,
+            hide_thread,
+        ),
+        route::post(
+            "/c/{slug}/discussions/{id}/subscription",
+            Level::Viewer,
+            subscription,
+        ),
+        route::get(
+            "/c/{slug}/discussions/{id}/replies/{reply}/edit",
+            Level::RoleHolder,
+            reply_edit_form,
+        ),
+        route::post(
+            "/c/{slug}/discussions/{id}/replies/{reply}/edit",
+            Level::RoleHolder,
+            reply_edit_save,
+        ),
+        route::post(
+            "/c/{slug}/discussions/{id}/replies/{reply}/hide",
+            Level::Manager,
+            hide_reply,
+        ),
+        route::get("/discussions/digest", Level::Account, digest_form),
+        route::post("/discussions/digest", Level::Account, digest_save),
+    ]
 }
 
-/// Routes nested under `/api/v1`.
-#[rustfmt::skip]
-pub fn api_router() -> Router<AppState> {
-    Router::new()
-        .route("/communities/{slug}/discussions", get(api_list).post(api_create))
-        .route("/communities/{slug}/discussions/{id}", get(api_thread))
-        .route("/communities/{slug}/discussions/{id}/replies", post(api_reply))
+/// The JSON API, nested under `/api/v1`.
+pub fn api_routes() -> Vec<Route> {
+    vec![
+        route::get("/communities/{slug}/discussions", Level::Viewer, api_list),
+        route::post("/communities/{slug}/discussions", Level::Viewer, api_create),
+        route::get(
+            "/communities/{slug}/discussions/{id}",
+            Level::Viewer,
+            api_thread,
+        ),
+        route::post(
+            "/communities/{slug}/discussions/{id}/replies",
+            Level::Viewer,
+            api_reply,
+        ),
+    ]
 }
 
 // ---- authorization ---------------------------------------------------------------------------

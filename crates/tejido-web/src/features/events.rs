@@ -12,8 +12,7 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::{Form, Json, Router};
+use axum::{Form, Json};
 use chrono::{DateTime, Utc};
 use serde_json::{json, Value};
 use tejido_core::events::{
@@ -29,40 +28,89 @@ use crate::error::AppResult;
 use crate::extract::ApiJson;
 use crate::i18n::{I18n, Tr};
 use crate::respond::page_json;
+use crate::routes::{self as route, Level, Route};
 use crate::views::Options;
 use crate::views::{html, html_invalid, redirect, urlencode, Pager};
 use crate::{AppError, AppState, Ctx};
 
-#[rustfmt::skip]
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/c/{slug}/events", get(list_page).post(create))
-        .route("/c/{slug}/events/new", get(new_page))
-        .route("/c/{slug}/events/participation", get(participation_page))
-        .route("/c/{slug}/events.ics", get(community_ics))
-        .route("/c/{slug}/events/{id}", get(show_page))
-        .route("/c/{slug}/events/{id}/edit", get(edit_page).post(update))
-        .route("/c/{slug}/events/{id}/register", post(register))
-        .route("/c/{slug}/events/{id}/unregister", post(unregister))
-        .route("/c/{slug}/events/{id}/invite", post(invite))
-        .route("/c/{slug}/events/{id}/attendance", get(attendance_page).post(take_attendance))
-        .route("/c/{slug}/events/{id}/certificate/{person}", get(certificate_page))
-        .route("/c/{slug}/events/{id}/event.ics", get(event_ics))
-        .route("/calendar/{file}", get(personal_ics))
-        .route("/account/calendar", get(calendar_page).post(reset_calendar))
-        .route("/verify", get(verify_form))
-        .route("/verify/{code}", get(verify_page))
+/// The capability's pages.
+pub fn routes() -> Vec<Route> {
+    vec![
+        route::get("/c/{slug}/events", Level::Viewer, list_page),
+        route::post("/c/{slug}/events", Level::Manager, create),
+        route::get("/c/{slug}/events/new", Level::Manager, new_page),
+        route::get(
+            "/c/{slug}/events/participation",
+            Level::Viewer,
+            participation_page,
+        ),
+        route::get("/c/{slug}/events.ics", Level::Viewer, community_ics),
+        route::get("/c/{slug}/events/{id}", Level::Viewer, show_page),
+        route::get("/c/{slug}/events/{id}/edit", Level::Manager, edit_page),
+        route::post("/c/{slug}/events/{id}/edit", Level::Manager, update),
+        route::post("/c/{slug}/events/{id}/register", Level::Viewer, register),
+        route::post(
+            "/c/{slug}/events/{id}/unregister",
+            Level::Viewer,
+            unregister,
+        ),
+        route::post("/c/{slug}/events/{id}/invite", Level::Viewer, invite),
+        route::get(
+            "/c/{slug}/events/{id}/attendance",
+            Level::Manager,
+            attendance_page,
+        ),
+        route::post(
+            "/c/{slug}/events/{id}/attendance",
+            Level::Manager,
+            take_attendance,
+        ),
+        route::get(
+            "/c/{slug}/events/{id}/certificate/{person}",
+            Level::Viewer,
+            certificate_page,
+        ),
+        route::get("/c/{slug}/events/{id}/event.ics", Level::Viewer, event_ics),
+        route::get("/calendar/{file}", Level::Public, personal_ics),
+        route::get("/account/calendar", Level::Account, calendar_page),
+        route::post("/account/calendar", Level::Account, reset_calendar),
+        route::get("/verify", Level::Public, verify_form),
+        route::get("/verify/{code}", Level::Public, verify_page),
+    ]
 }
 
-/// Routes nested under `/api/v1`.
-#[rustfmt::skip]
-pub fn api_router() -> Router<AppState> {
-    Router::new()
-        .route("/communities/{slug}/events", get(api_list).post(api_create))
-        .route("/communities/{slug}/events/{id}", get(api_show).put(api_update))
-        .route("/communities/{slug}/events/{id}/registrations", get(api_registrations).post(api_register))
-        .route("/communities/{slug}/events/{id}/registrations/{person}", axum::routing::delete(api_unregister))
-        .route("/communities/{slug}/events/{id}/attendance", axum::routing::put(api_attendance))
+/// The JSON API, nested under `/api/v1`.
+pub fn api_routes() -> Vec<Route> {
+    vec![
+        route::get("/communities/{slug}/events", Level::Viewer, api_list),
+        route::post("/communities/{slug}/events", Level::Manager, api_create),
+        route::get("/communities/{slug}/events/{id}", Level::Viewer, api_show),
+        route::put(
+            "/communities/{slug}/events/{id}",
+            Level::Manager,
+            api_update,
+        ),
+        route::get(
+            "/communities/{slug}/events/{id}/registrations",
+            Level::Viewer,
+            api_registrations,
+        ),
+        route::post(
+            "/communities/{slug}/events/{id}/registrations",
+            Level::Viewer,
+            api_register,
+        ),
+        route::delete(
+            "/communities/{slug}/events/{id}/registrations/{person}",
+            Level::Viewer,
+            api_unregister,
+        ),
+        route::put(
+            "/communities/{slug}/events/{id}/attendance",
+            Level::Manager,
+            api_attendance,
+        ),
+    ]
 }
 
 /// Registrations per page on the attendance page and in the API.

@@ -15,8 +15,7 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::{Form, Json, Router};
+use axum::{Form, Json};
 use chrono::NaiveDate;
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -34,43 +33,157 @@ use crate::access::{load_manage, load_member, Loaded};
 use crate::error::AppResult;
 use crate::extract::ApiJson;
 use crate::respond::page_json_map;
+use crate::routes::{self as route, Level, Route};
 use crate::time::today;
 use crate::views::Options;
 use crate::views::{confirm, csv_download, html, html_invalid, redirect, Pager};
 use crate::{AppError, AppState, Ctx};
 
-#[rustfmt::skip] // one route per line: tests/it/funding.rs reads these lines
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/c/{slug}/funding", get(overview))
-        .route("/c/{slug}/funding/costs", get(costs_page).post(costs_create))
-        .route("/c/{slug}/funding/costs.csv", get(costs_csv))
-        .route("/c/{slug}/funding/costs/{id}/delete", get(costs_confirm).post(costs_delete))
-        .route("/c/{slug}/funding/contributions", get(contributions_page).post(contributions_create))
-        .route("/c/{slug}/funding/contributions.csv", get(contributions_csv))
-        .route("/c/{slug}/funding/contributions/{id}/delete", get(contributions_confirm).post(contributions_delete))
-        .route("/c/{slug}/funding/assets", get(assets_page).post(assets_create))
-        .route("/c/{slug}/funding/assets.csv", get(assets_csv))
-        .route("/c/{slug}/funding/assets/{id}/delete", get(assets_confirm).post(assets_delete))
-        .route("/c/{slug}/funding/pipeline", get(pipeline_page).post(pipeline_create))
-        .route("/c/{slug}/funding/pipeline.csv", get(pipeline_csv))
-        .route("/c/{slug}/funding/pipeline/{id}", get(ask_page))
-        .route("/c/{slug}/funding/pipeline/{id}/stage", post(ask_stage))
-        .route("/c/{slug}/funding/pipeline/{id}/delete", get(ask_confirm).post(ask_delete))
-        .route("/c/{slug}/funding/transparency", get(transparency))
+/// The capability's pages.
+pub fn routes() -> Vec<Route> {
+    vec![
+        route::get("/c/{slug}/funding", Level::Member, overview),
+        route::get("/c/{slug}/funding/costs", Level::Member, costs_page),
+        route::post("/c/{slug}/funding/costs", Level::Manager, costs_create),
+        route::get("/c/{slug}/funding/costs.csv", Level::Member, costs_csv),
+        route::get(
+            "/c/{slug}/funding/costs/{id}/delete",
+            Level::Manager,
+            costs_confirm,
+        ),
+        route::post(
+            "/c/{slug}/funding/costs/{id}/delete",
+            Level::Manager,
+            costs_delete,
+        ),
+        route::get(
+            "/c/{slug}/funding/contributions",
+            Level::Member,
+            contributions_page,
+        ),
+        route::post(
+            "/c/{slug}/funding/contributions",
+            Level::Manager,
+            contributions_create,
+        ),
+        route::get(
+            "/c/{slug}/funding/contributions.csv",
+            Level::Member,
+            contributions_csv,
+        ),
+        route::get(
+            "/c/{slug}/funding/contributions/{id}/delete",
+            Level::Manager,
+            contributions_confirm,
+        ),
+        route::post(
+            "/c/{slug}/funding/contributions/{id}/delete",
+            Level::Manager,
+            contributions_delete,
+        ),
+        route::get("/c/{slug}/funding/assets", Level::Member, assets_page),
+        route::post("/c/{slug}/funding/assets", Level::Manager, assets_create),
+        route::get("/c/{slug}/funding/assets.csv", Level::Member, assets_csv),
+        route::get(
+            "/c/{slug}/funding/assets/{id}/delete",
+            Level::Manager,
+            assets_confirm,
+        ),
+        route::post(
+            "/c/{slug}/funding/assets/{id}/delete",
+            Level::Manager,
+            assets_delete,
+        ),
+        route::get("/c/{slug}/funding/pipeline", Level::Member, pipeline_page),
+        route::post(
+            "/c/{slug}/funding/pipeline",
+            Level::Manager,
+            pipeline_create,
+        ),
+        route::get(
+            "/c/{slug}/funding/pipeline.csv",
+            Level::Member,
+            pipeline_csv,
+        ),
+        route::get("/c/{slug}/funding/pipeline/{id}", Level::Member, ask_page),
+        route::post(
+            "/c/{slug}/funding/pipeline/{id}/stage",
+            Level::Manager,
+            ask_stage,
+        ),
+        route::get(
+            "/c/{slug}/funding/pipeline/{id}/delete",
+            Level::Manager,
+            ask_confirm,
+        ),
+        route::post(
+            "/c/{slug}/funding/pipeline/{id}/delete",
+            Level::Manager,
+            ask_delete,
+        ),
+        route::get(
+            "/c/{slug}/funding/transparency",
+            Level::Member,
+            transparency,
+        ),
+    ]
 }
 
-/// Routes nested under `/api/v1`.
-#[rustfmt::skip]
-pub fn api_router() -> Router<AppState> {
-    Router::new()
-        .route("/communities/{slug}/funding/costs", get(api_costs).post(api_cost_create))
-        .route("/communities/{slug}/funding/contributions", get(api_contributions).post(api_contribution_create))
-        .route("/communities/{slug}/funding/assets", get(api_assets).post(api_asset_create))
-        .route("/communities/{slug}/funding/asks", get(api_asks).post(api_ask_create))
-        .route("/communities/{slug}/funding/asks/{id}", get(api_ask))
-        .route("/communities/{slug}/funding/asks/{id}/stage", post(api_ask_stage))
-        .route("/communities/{slug}/funding/summary", get(api_summary))
+/// The JSON API, nested under `/api/v1`.
+pub fn api_routes() -> Vec<Route> {
+    vec![
+        route::get(
+            "/communities/{slug}/funding/costs",
+            Level::Member,
+            api_costs,
+        ),
+        route::post(
+            "/communities/{slug}/funding/costs",
+            Level::Manager,
+            api_cost_create,
+        ),
+        route::get(
+            "/communities/{slug}/funding/contributions",
+            Level::Member,
+            api_contributions,
+        ),
+        route::post(
+            "/communities/{slug}/funding/contributions",
+            Level::Manager,
+            api_contribution_create,
+        ),
+        route::get(
+            "/communities/{slug}/funding/assets",
+            Level::Member,
+            api_assets,
+        ),
+        route::post(
+            "/communities/{slug}/funding/assets",
+            Level::Manager,
+            api_asset_create,
+        ),
+        route::get("/communities/{slug}/funding/asks", Level::Member, api_asks),
+        route::post(
+            "/communities/{slug}/funding/asks",
+            Level::Manager,
+            api_ask_create,
+        ),
+        route::get(
+            "/communities/{slug}/funding/asks/{id}",
+            Level::Member,
+            api_ask,
+        ),
+        route::post(
+            "/communities/{slug}/funding/asks/{id}/stage",
+            Level::Manager,
+            api_ask_stage,
+        ),
+        route::get(
+            "/communities/{slug}/funding/summary",
+            Level::Member,
+            api_summary,
+        ),
+    ]
 }
 
 // ---- authorization ---------------------------------------------------------------------------

@@ -7,8 +7,7 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::{Form, Json, Router};
+use axum::{Form, Json};
 use serde_json::{json, Value};
 use tejido_core::communities::Phase;
 use tejido_core::decisions::{DecisionForm, Source};
@@ -23,34 +22,56 @@ use tejido_db::governance::{self as store, Goal, Objective, StatusChange};
 use crate::access::{load, load_manage, Loaded};
 use crate::error::AppResult;
 use crate::extract::ApiJson;
+use crate::routes::{self as route, Level, Route};
 use crate::views::Options;
 use crate::views::{html, html_invalid, redirect};
 use crate::{AppError, AppState, Ctx};
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/c/{slug}/governance", get(page))
-        .route("/c/{slug}/governance/phase", post(advance_phase))
-        .route("/c/{slug}/goals", post(create_goal))
-        .route("/c/{slug}/goals/{id}/objectives", post(create_objective))
-        .route("/c/{slug}/objectives/{id}", get(objective_page))
-        .route("/c/{slug}/objectives/{id}/status", post(change_status))
+/// The capability's pages.
+pub fn routes() -> Vec<Route> {
+    vec![
+        route::get("/c/{slug}/governance", Level::Viewer, page),
+        route::post("/c/{slug}/governance/phase", Level::Manager, advance_phase),
+        route::post("/c/{slug}/goals", Level::Manager, create_goal),
+        route::post(
+            "/c/{slug}/goals/{id}/objectives",
+            Level::Manager,
+            create_objective,
+        ),
+        route::get("/c/{slug}/objectives/{id}", Level::Viewer, objective_page),
+        route::post(
+            "/c/{slug}/objectives/{id}/status",
+            Level::Manager,
+            change_status,
+        ),
+    ]
 }
 
-/// Routes nested under `/api/v1`.
-pub fn api_router() -> Router<AppState> {
-    Router::new()
-        .route("/communities/{slug}/governance", get(api_overview))
-        .route("/communities/{slug}/goals", post(api_create_goal))
-        .route(
+/// The JSON API, nested under `/api/v1`.
+pub fn api_routes() -> Vec<Route> {
+    vec![
+        route::get(
+            "/communities/{slug}/governance",
+            Level::Viewer,
+            api_overview,
+        ),
+        route::post("/communities/{slug}/goals", Level::Manager, api_create_goal),
+        route::post(
             "/communities/{slug}/goals/{id}/objectives",
-            post(api_create_objective),
-        )
-        .route(
+            Level::Manager,
+            api_create_objective,
+        ),
+        route::post(
             "/communities/{slug}/objectives/{id}/status",
-            post(api_change_status),
-        )
-        .route("/communities/{slug}/phase", post(api_advance_phase))
+            Level::Manager,
+            api_change_status,
+        ),
+        route::post(
+            "/communities/{slug}/phase",
+            Level::Manager,
+            api_advance_phase,
+        ),
+    ]
 }
 
 /// A goal with its objectives and their progress, for display.

@@ -3,16 +3,16 @@
 use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
-use axum::routing::get;
-use axum::Router;
 use tejido_db::communities::CommunitySummary;
 
 use crate::error::AppResult;
+use crate::routes::{self as route, Level, Route};
 use crate::views::html;
 use crate::{AppState, Ctx};
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/", get(home))
+/// The capability's pages.
+pub fn routes() -> Vec<Route> {
+    vec![route::get("/", Level::Public, home)]
 }
 
 #[derive(Template)]

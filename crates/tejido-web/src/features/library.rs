@@ -19,8 +19,7 @@ use askama::Template;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::Json;
 use serde::Deserialize;
 use serde_json::{json, Value};
 use tejido_core::charter::render_markdown;
@@ -35,31 +34,37 @@ use tejido_db::uploads::{self as files, OwnerKind, Upload};
 use crate::access::load;
 use crate::error::AppResult;
 use crate::extract::ApiJson;
+use crate::routes::{self as route, Level, Route};
 use crate::uploads::{self, CheckedFile};
 use crate::views::Options;
 use crate::views::{html, html_invalid, query, redirect, Pager};
 use crate::{AppError, AppState, Ctx};
 
-#[rustfmt::skip]
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/library", get(index).post(create))
-        .route("/library/new", get(new_form))
-        .route("/library/{id}", get(show))
-        .route("/library/{id}/edit", get(edit_form).post(save))
-        .route("/library/{id}/history", get(history))
-        .route("/library/{id}/archive", post(archive))
-        .route("/library/{id}/files/{upload_id}", get(file))
-        .route("/c/{slug}/library", get(community_index))
+/// The capability's pages.
+pub fn routes() -> Vec<Route> {
+    vec![
+        route::get("/library", Level::Viewer, index),
+        route::post("/library", Level::Viewer, create),
+        route::get("/library/new", Level::Account, new_form),
+        route::get("/library/{id}", Level::Viewer, show),
+        route::get("/library/{id}/edit", Level::RoleHolder, edit_form),
+        route::post("/library/{id}/edit", Level::RoleHolder, save),
+        route::get("/library/{id}/history", Level::Viewer, history),
+        route::post("/library/{id}/archive", Level::RoleHolder, archive),
+        route::get("/library/{id}/files/{upload_id}", Level::Viewer, file),
+        route::get("/c/{slug}/library", Level::Viewer, community_index),
+    ]
 }
 
-/// Routes nested under `/api/v1`.
-#[rustfmt::skip]
-pub fn api_router() -> Router<AppState> {
-    Router::new()
-        .route("/library", get(api_list).post(api_create))
-        .route("/library/{id}", get(api_get).put(api_update))
-        .route("/library/{id}/files/{upload_id}", get(api_file))
+/// The JSON API, nested under `/api/v1`.
+pub fn api_routes() -> Vec<Route> {
+    vec![
+        route::get("/library", Level::Viewer, api_list),
+        route::post("/library", Level::Viewer, api_create),
+        route::get("/library/{id}", Level::Viewer, api_get),
+        route::put("/library/{id}", Level::RoleHolder, api_update),
+        route::get("/library/{id}/files/{upload_id}", Level::Viewer, api_file),
+    ]
 }
 
 // ---- who is asking ---------------------------------------------------------------------------

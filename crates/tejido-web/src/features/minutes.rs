@@ -15,8 +15,7 @@ use askama::Template;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::{Form, Json, Router};
+use axum::{Form, Json};
 use serde::Deserialize;
 use serde_json::{json, Value};
 use tejido_core::charter::render_markdown;
@@ -40,6 +39,7 @@ use crate::access::{load, Loaded};
 use crate::error::AppResult;
 use crate::extract::ApiJson;
 use crate::respond::page_json;
+use crate::routes::{self as route, Level, Route};
 use crate::time::today;
 use crate::views::Options;
 use crate::views::{html, html_invalid, redirect, Pager};
@@ -48,44 +48,143 @@ use crate::{AppError, AppState, Ctx};
 /// Most rows shown on one event's minutes page (items, lessons, decisions, report-backs).
 const EVENT_LIST_LIMIT: i64 = 200;
 
-#[rustfmt::skip] // one route per line: tests/it/minutes.rs reads these lines
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/c/{slug}/events/{id}/minutes", get(show))
-        .route("/c/{slug}/events/{id}/minutes/edit", get(edit_form).post(save))
-        .route("/c/{slug}/events/{id}/minutes/versions", get(history))
-        .route("/c/{slug}/events/{id}/minutes/versions/{n}", get(version_page))
-        .route("/c/{slug}/events/{id}/minutes/decisions", post(add_decision))
-        .route("/c/{slug}/events/{id}/minutes/items", post(add_item))
-        .route("/c/{slug}/events/{id}/minutes/items/{item}/status", post(item_status))
-        .route("/c/{slug}/events/{id}/minutes/lessons", post(add_lesson))
-        .route("/c/{slug}/events/{id}/report-back", get(report_back_form).post(report_back_save))
-        .route("/c/{slug}/action-items", get(action_items))
-        .merge(attachment_router())
+/// The capability's pages.
+pub fn routes() -> Vec<Route> {
+    vec![
+        route::get("/c/{slug}/events/{id}/minutes", Level::Viewer, show),
+        route::get(
+            "/c/{slug}/events/{id}/minutes/edit",
+            Level::RoleHolder,
+            edit_form,
+        ),
+        route::post(
+            "/c/{slug}/events/{id}/minutes/edit",
+            Level::RoleHolder,
+            save,
+        ),
+        route::get(
+            "/c/{slug}/events/{id}/minutes/versions",
+            Level::Viewer,
+            history,
+        ),
+        route::get(
+            "/c/{slug}/events/{id}/minutes/versions/{n}",
+            Level::Viewer,
+            version_page,
+        ),
+        route::post(
+            "/c/{slug}/events/{id}/minutes/decisions",
+            Level::RoleHolder,
+            add_decision,
+        ),
+        route::post(
+            "/c/{slug}/events/{id}/minutes/items",
+            Level::RoleHolder,
+            add_item,
+        ),
+        route::post(
+            "/c/{slug}/events/{id}/minutes/items/{item}/status",
+            Level::RoleHolder,
+            item_status,
+        ),
+        route::post(
+            "/c/{slug}/events/{id}/minutes/lessons",
+            Level::RoleHolder,
+            add_lesson,
+        ),
+        route::get(
+            "/c/{slug}/events/{id}/report-back",
+            Level::RoleHolder,
+            report_back_form,
+        ),
+        route::post(
+            "/c/{slug}/events/{id}/report-back",
+            Level::RoleHolder,
+            report_back_save,
+        ),
+        route::get("/c/{slug}/action-items", Level::Viewer, action_items),
+        route::post(
+            "/c/{slug}/events/{id}/minutes/files",
+            Level::RoleHolder,
+            attach_files,
+        ),
+        route::get(
+            "/c/{slug}/events/{id}/minutes/files/{upload_id}",
+            Level::Viewer,
+            attachment,
+        ),
+        route::get(
+            "/c/{slug}/events/{id}/minutes/files/{upload_id}/remove",
+            Level::RoleHolder,
+            confirm_remove_attachment,
+        ),
+        route::post(
+            "/c/{slug}/events/{id}/minutes/files/{upload_id}/remove",
+            Level::RoleHolder,
+            remove_attachment,
+        ),
+    ]
 }
 
-/// Routes nested under `/api/v1`.
-#[rustfmt::skip]
-pub fn api_router() -> Router<AppState> {
-    Router::new()
-        .route("/communities/{slug}/events/{id}/minutes", get(api_minutes).put(api_save))
-        .route("/communities/{slug}/events/{id}/minutes/versions", get(api_versions))
-        .route("/communities/{slug}/events/{id}/minutes/decisions", post(api_add_decision))
-        .route("/communities/{slug}/events/{id}/minutes/items", post(api_add_item))
-        .route("/communities/{slug}/events/{id}/minutes/items/{item}/status", post(api_item_status))
-        .route("/communities/{slug}/events/{id}/minutes/lessons", post(api_add_lesson))
-        .route("/communities/{slug}/events/{id}/report-back", get(api_report_back).put(api_save_report_back))
-        .route("/communities/{slug}/action-items", get(api_action_items))
-        .route("/communities/{slug}/events/{id}/minutes/files/{upload_id}", get(api_attachment))
-}
-
-/// The minutes' attachments: writers upload (multipart) and remove, readers download.
-#[rustfmt::skip]
-fn attachment_router() -> Router<AppState> {
-    Router::new()
-        .route("/c/{slug}/events/{id}/minutes/files", post(attach_files))
-        .route("/c/{slug}/events/{id}/minutes/files/{upload_id}", get(attachment))
-        .route("/c/{slug}/events/{id}/minutes/files/{upload_id}/remove", get(confirm_remove_attachment).post(remove_attachment))
+/// The JSON API, nested under `/api/v1`.
+pub fn api_routes() -> Vec<Route> {
+    vec![
+        route::get(
+            "/communities/{slug}/events/{id}/minutes",
+            Level::Viewer,
+            api_minutes,
+        ),
+        route::put(
+            "/communities/{slug}/events/{id}/minutes",
+            Level::RoleHolder,
+            api_save,
+        ),
+        route::get(
+            "/communities/{slug}/events/{id}/minutes/versions",
+            Level::Viewer,
+            api_versions,
+        ),
+        route::post(
+            "/communities/{slug}/events/{id}/minutes/decisions",
+            Level::RoleHolder,
+            api_add_decision,
+        ),
+        route::post(
+            "/communities/{slug}/events/{id}/minutes/items",
+            Level::RoleHolder,
+            api_add_item,
+        ),
+        route::post(
+            "/communities/{slug}/events/{id}/minutes/items/{item}/status",
+            Level::RoleHolder,
+            api_item_status,
+        ),
+        route::post(
+            "/communities/{slug}/events/{id}/minutes/lessons",
+            Level::RoleHolder,
+            api_add_lesson,
+        ),
+        route::get(
+            "/communities/{slug}/events/{id}/report-back",
+            Level::RoleHolder,
+            api_report_back,
+        ),
+        route::put(
+            "/communities/{slug}/events/{id}/report-back",
+            Level::RoleHolder,
+            api_save_report_back,
+        ),
+        route::get(
+            "/communities/{slug}/action-items",
+            Level::Viewer,
+            api_action_items,
+        ),
+        route::get(
+            "/communities/{slug}/events/{id}/minutes/files/{upload_id}",
+            Level::Viewer,
+            api_attachment,
+        ),
+    ]
 }
 
 // ---- authorization ---------------------------------------------------------------------------

@@ -1,5 +1,5 @@
-//! One module per capability, each exposing `router()` (pages) and, where it has an API,
-//! `api_router()` and `openapi_paths()`. This is the only place where features are merged.
+//! One module per capability, each exposing `routes()` (pages) and, where it has an API,
+//! `api_routes()` and `openapi_paths()`. This is the only place where features are merged.
 
 pub mod accounts;
 pub mod admin;
@@ -26,63 +26,69 @@ pub mod search;
 pub mod support;
 pub mod sustainability;
 
-use axum::Router;
+use crate::routes::{tagged, Route};
 
-use crate::AppState;
-
-/// Every feature's pages.
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .merge(ops::router())
-        .merge(home::router())
-        .merge(accounts::router())
-        .merge(directory::router())
-        .merge(communities::router())
-        .merge(admin::router())
-        .merge(governance::router())
-        .merge(charter::router())
-        .merge(rotation::router())
-        .merge(events::router())
-        .merge(agenda::router())
-        .merge(minutes::router())
-        .merge(polls::router())
-        .merge(network::router())
-        .merge(library::router())
-        .merge(search::router())
-        .merge(discussions::router())
-        .merge(support::router())
-        .merge(onboarding::router())
-        .merge(outcomes::router())
-        .merge(projects::router())
-        .merge(sustainability::router())
-        .merge(funding::router())
-        .merge(reports::router())
+/// Every feature's pages, each tagged with its capability.
+pub fn routes() -> Vec<Route> {
+    [
+        tagged("ops", ops::routes()),
+        tagged("home", home::routes()),
+        tagged("accounts", accounts::routes()),
+        tagged("directory", directory::routes()),
+        tagged("communities", communities::routes()),
+        tagged("admin", admin::routes()),
+        tagged("governance", governance::routes()),
+        tagged("charter", charter::routes()),
+        tagged("rotation", rotation::routes()),
+        tagged("events", events::routes()),
+        tagged("agenda", agenda::routes()),
+        tagged("minutes", minutes::routes()),
+        tagged("polls", polls::routes()),
+        tagged("network", network::routes()),
+        tagged("library", library::routes()),
+        tagged("search", search::routes()),
+        tagged("discussions", discussions::routes()),
+        tagged("support", support::routes()),
+        tagged("onboarding", onboarding::routes()),
+        tagged("outcomes", outcomes::routes()),
+        tagged("projects", projects::routes()),
+        tagged("sustainability", sustainability::routes()),
+        tagged("funding", funding::routes()),
+        tagged("reports", reports::routes()),
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
 }
 
 /// Every feature's JSON API, nested under `/api/v1`.
-pub fn api_router() -> Router<AppState> {
-    Router::new()
-        .merge(crate::openapi::router())
-        .merge(directory::api_router())
-        .merge(communities::api_router())
-        .merge(governance::api_router())
-        .merge(charter::api_router())
-        .merge(rotation::api_router())
-        .merge(events::api_router())
-        .merge(agenda::api_router())
-        .merge(minutes::api_router())
-        .merge(polls::api_router())
-        .merge(network::api_router())
-        .merge(library::api_router())
-        .merge(search::api_router())
-        .merge(discussions::api_router())
-        .merge(support::api_router())
-        .merge(onboarding::api_router())
-        .merge(outcomes::api_router())
-        .merge(projects::api_router())
-        .merge(sustainability::api_router())
-        .merge(funding::api_router())
-        .merge(reports::api_router())
+pub fn api_routes() -> Vec<Route> {
+    [
+        tagged("openapi", crate::openapi::routes()),
+        tagged("directory", directory::api_routes()),
+        tagged("communities", communities::api_routes()),
+        tagged("governance", governance::api_routes()),
+        tagged("charter", charter::api_routes()),
+        tagged("rotation", rotation::api_routes()),
+        tagged("events", events::api_routes()),
+        tagged("agenda", agenda::api_routes()),
+        tagged("minutes", minutes::api_routes()),
+        tagged("polls", polls::api_routes()),
+        tagged("network", network::api_routes()),
+        tagged("library", library::api_routes()),
+        tagged("search", search::api_routes()),
+        tagged("discussions", discussions::api_routes()),
+        tagged("support", support::api_routes()),
+        tagged("onboarding", onboarding::api_routes()),
+        tagged("outcomes", outcomes::api_routes()),
+        tagged("projects", projects::api_routes()),
+        tagged("sustainability", sustainability::api_routes()),
+        tagged("funding", funding::api_routes()),
+        tagged("reports", reports::api_routes()),
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
 }
 
 /// Every feature's entries for the OpenAPI document's `paths` object.

@@ -19,8 +19,7 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::{Form, Json, Router};
+use axum::{Form, Json};
 use chrono::NaiveDate;
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -36,6 +35,7 @@ use tejido_graph::{GraphBuilder, Report};
 use crate::access::{load, refuse, Loaded};
 use crate::error::AppResult;
 use crate::extract::ApiJson;
+use crate::routes::{self as route, Level, Route};
 use crate::time::today;
 use crate::views::Options;
 use crate::views::{html, html_invalid, redirect};
@@ -54,30 +54,80 @@ const ROUNDS_LIMIT: i64 = 100;
 /// The fixed Louvain seed, so the same network always gets the same communities.
 const SEED: u64 = 42;
 
-#[rustfmt::skip] // one route per line: tests/it/network.rs reads these lines
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/c/{slug}/network", get(show))
-        .route("/c/{slug}/network/ties", post(add_tie))
-        .route("/c/{slug}/network/ties/{id}/end", post(end_tie))
-        .route("/c/{slug}/network/export/{format}", get(export))
-        .route("/c/{slug}/network/surveys", get(rounds_page).post(open_round))
-        .route("/c/{slug}/network/surveys/{id}", get(round_page).post(answer_round))
-        .route("/c/{slug}/network/surveys/{id}/close", post(close_round))
-        .route("/c/{slug}/network/import", get(import_form).post(import))
+/// The capability's pages.
+pub fn routes() -> Vec<Route> {
+    vec![
+        route::get("/c/{slug}/network", Level::Member, show),
+        route::post("/c/{slug}/network/ties", Level::Member, add_tie),
+        route::post(
+            "/c/{slug}/network/ties/{id}/end",
+            Level::RoleHolder,
+            end_tie,
+        ),
+        route::get("/c/{slug}/network/export/{format}", Level::Member, export),
+        route::get("/c/{slug}/network/surveys", Level::Member, rounds_page),
+        route::post("/c/{slug}/network/surveys", Level::Manager, open_round),
+        route::get("/c/{slug}/network/surveys/{id}", Level::Member, round_page),
+        route::post(
+            "/c/{slug}/network/surveys/{id}",
+            Level::Member,
+            answer_round,
+        ),
+        route::post(
+            "/c/{slug}/network/surveys/{id}/close",
+            Level::Manager,
+            close_round,
+        ),
+        route::get("/c/{slug}/network/import", Level::Manager, import_form),
+        route::post("/c/{slug}/network/import", Level::Manager, import),
+    ]
 }
 
-/// Routes nested under `/api/v1`.
-#[rustfmt::skip]
-pub fn api_router() -> Router<AppState> {
-    Router::new()
-        .route("/communities/{slug}/network", get(api_network))
-        .route("/communities/{slug}/network/ties", post(api_add_tie))
-        .route("/communities/{slug}/network/ties/{id}/end", post(api_end_tie))
-        .route("/communities/{slug}/network/export/{format}", get(api_export))
-        .route("/communities/{slug}/network/surveys", get(api_rounds).post(api_open_round))
-        .route("/communities/{slug}/network/surveys/{id}", get(api_round).post(api_answer_round))
-        .route("/communities/{slug}/network/import", post(api_import))
+/// The JSON API, nested under `/api/v1`.
+pub fn api_routes() -> Vec<Route> {
+    vec![
+        route::get("/communities/{slug}/network", Level::Member, api_network),
+        route::post(
+            "/communities/{slug}/network/ties",
+            Level::Member,
+            api_add_tie,
+        ),
+        route::post(
+            "/communities/{slug}/network/ties/{id}/end",
+            Level::RoleHolder,
+            api_end_tie,
+        ),
+        route::get(
+            "/communities/{slug}/network/export/{format}",
+            Level::Member,
+            api_export,
+        ),
+        route::get(
+            "/communities/{slug}/network/surveys",
+            Level::Member,
+            api_rounds,
+        ),
+        route::post(
+            "/communities/{slug}/network/surveys",
+            Level::Manager,
+            api_open_round,
+        ),
+        route::get(
+            "/communities/{slug}/network/surveys/{id}",
+            Level::Member,
+            api_round,
+        ),
+        route::post(
+            "/communities/{slug}/network/surveys/{id}",
+            Level::Member,
+            api_answer_round,
+        ),
+        route::post(
+            "/communities/{slug}/network/import",
+            Level::Manager,
+            api_import,
+        ),
+    ]
 }
 
 // ---- authorization ---------------------------------------------------------------------------

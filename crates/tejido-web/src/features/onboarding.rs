@@ -13,8 +13,7 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::{Form, Json, Router};
+use axum::{Form, Json};
 use chrono::NaiveDate;
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -33,6 +32,7 @@ use tejido_db::{DateTime, Utc};
 
 use crate::access::{load, load_manage, Loaded};
 use crate::error::AppResult;
+use crate::routes::{self as route, Level, Route};
 use crate::views::Options;
 use crate::views::{html, redirect};
 use crate::{AppError, AppState, Ctx};
@@ -48,20 +48,37 @@ const TURNS_SHOWN: usize = 3;
 /// Resources offered in the leaders' picker.
 const CANDIDATES: i64 = 200;
 
-#[rustfmt::skip]
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/c/{slug}/onboarding", get(page))
-        .route("/c/{slug}/onboarding/print", get(print))
-        .route("/c/{slug}/onboarding/key-resources", post(add_key))
-        .route("/c/{slug}/onboarding/key-resources/{id}/up", post(move_key))
-        .route("/c/{slug}/onboarding/key-resources/{id}/remove", post(remove_key))
-        .route("/onboarding/print.css", get(print_css))
+/// The capability's pages.
+pub fn routes() -> Vec<Route> {
+    vec![
+        route::get("/c/{slug}/onboarding", Level::Viewer, page),
+        route::get("/c/{slug}/onboarding/print", Level::Viewer, print),
+        route::post(
+            "/c/{slug}/onboarding/key-resources",
+            Level::Manager,
+            add_key,
+        ),
+        route::post(
+            "/c/{slug}/onboarding/key-resources/{id}/up",
+            Level::Manager,
+            move_key,
+        ),
+        route::post(
+            "/c/{slug}/onboarding/key-resources/{id}/remove",
+            Level::Manager,
+            remove_key,
+        ),
+        route::get("/onboarding/print.css", Level::Public, print_css),
+    ]
 }
 
-/// Routes nested under `/api/v1`.
-pub fn api_router() -> Router<AppState> {
-    Router::new().route("/communities/{slug}/onboarding", get(api_pack))
+/// The JSON API, nested under `/api/v1`.
+pub fn api_routes() -> Vec<Route> {
+    vec![route::get(
+        "/communities/{slug}/onboarding",
+        Level::Viewer,
+        api_pack,
+    )]
 }
 
 // ---- compiling the pack ------------------------------------------------------------------------

@@ -3,18 +3,19 @@
 use axum::extract::State;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use axum::Router;
 
+use crate::routes::{self as route, Level, Route};
 use crate::{AppError, AppState, Ctx};
 
 const STYLE: &str = include_str!("../../static/style.css");
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/healthz", get(healthz))
-        .route("/metrics", get(metrics))
-        .route("/static/style.css", get(style))
+/// The capability's pages.
+pub fn routes() -> Vec<Route> {
+    vec![
+        route::get("/healthz", Level::Public, healthz),
+        route::get("/metrics", Level::Admin, metrics),
+        route::get("/static/style.css", Level::Public, style),
+    ]
 }
 
 async fn healthz(State(s): State<AppState>) -> Response {

@@ -13,8 +13,7 @@ use axum::body::Bytes;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::Json;
 use serde_json::{json, Value};
 use tejido_core::network::TieKind;
 use tejido_core::outcomes::{
@@ -34,6 +33,7 @@ use crate::error::AppResult;
 use crate::extract::form_body;
 use crate::extract::ApiJson;
 use crate::respond::page_json;
+use crate::routes::{self as route, Level, Route};
 use crate::time::today;
 use crate::views::Options;
 use crate::views::{confirm, headline, html, html_invalid, query, redirect, Pager};
@@ -42,28 +42,68 @@ use crate::{AppError, AppState, Ctx};
 /// Most choices offered in a picker (organizations, events, projects, ties).
 const CHOICES: i64 = 500;
 
-#[rustfmt::skip] // one route per line: tests/it/outcomes.rs reads these lines
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/c/{slug}/outcomes", get(list_page).post(create))
-        .route("/c/{slug}/outcomes/new", get(new_page))
-        .route("/c/{slug}/outcomes/{id}", get(show_page))
-        .route("/c/{slug}/outcomes/{id}/edit", get(edit_page).post(save))
-        .route("/c/{slug}/outcomes/{id}/verify", post(verify))
-        .route("/c/{slug}/outcomes/{id}/delete", get(confirm_delete).post(delete))
-        .route("/c/{slug}/outcomes/{id}/files", post(attach_files))
-        .route("/c/{slug}/outcomes/{id}/files/{file}", get(attachment))
-        .route("/c/{slug}/outcomes/{id}/files/{file}/remove", get(confirm_remove_attachment).post(remove_attachment))
+/// The capability's pages.
+pub fn routes() -> Vec<Route> {
+    vec![
+        route::get("/c/{slug}/outcomes", Level::Viewer, list_page),
+        route::post("/c/{slug}/outcomes", Level::Member, create),
+        route::get("/c/{slug}/outcomes/new", Level::Member, new_page),
+        route::get("/c/{slug}/outcomes/{id}", Level::Viewer, show_page),
+        route::get("/c/{slug}/outcomes/{id}/edit", Level::Manager, edit_page),
+        route::post("/c/{slug}/outcomes/{id}/edit", Level::Manager, save),
+        route::post("/c/{slug}/outcomes/{id}/verify", Level::Manager, verify),
+        route::get(
+            "/c/{slug}/outcomes/{id}/delete",
+            Level::Manager,
+            confirm_delete,
+        ),
+        route::post("/c/{slug}/outcomes/{id}/delete", Level::Manager, delete),
+        route::post("/c/{slug}/outcomes/{id}/files", Level::Member, attach_files),
+        route::get(
+            "/c/{slug}/outcomes/{id}/files/{file}",
+            Level::Viewer,
+            attachment,
+        ),
+        route::get(
+            "/c/{slug}/outcomes/{id}/files/{file}/remove",
+            Level::RoleHolder,
+            confirm_remove_attachment,
+        ),
+        route::post(
+            "/c/{slug}/outcomes/{id}/files/{file}/remove",
+            Level::RoleHolder,
+            remove_attachment,
+        ),
+    ]
 }
 
-/// Routes nested under `/api/v1`.
-#[rustfmt::skip]
-pub fn api_router() -> Router<AppState> {
-    Router::new()
-        .route("/communities/{slug}/outcomes", get(api_list).post(api_create))
-        .route("/communities/{slug}/outcomes/{id}", get(api_get).put(api_update).delete(api_delete))
-        .route("/communities/{slug}/outcomes/{id}/verify", post(api_verify))
-        .route("/communities/{slug}/outcomes/{id}/files/{file}", get(api_attachment))
+/// The JSON API, nested under `/api/v1`.
+pub fn api_routes() -> Vec<Route> {
+    vec![
+        route::get("/communities/{slug}/outcomes", Level::Viewer, api_list),
+        route::post("/communities/{slug}/outcomes", Level::Member, api_create),
+        route::get("/communities/{slug}/outcomes/{id}", Level::Viewer, api_get),
+        route::put(
+            "/communities/{slug}/outcomes/{id}",
+            Level::Manager,
+            api_update,
+        ),
+        route::delete(
+            "/communities/{slug}/outcomes/{id}",
+            Level::Manager,
+            api_delete,
+        ),
+        route::post(
+            "/communities/{slug}/outcomes/{id}/verify",
+            Level::Manager,
+            api_verify,
+        ),
+        route::get(
+            "/communities/{slug}/outcomes/{id}/files/{file}",
+            Level::Viewer,
+            api_attachment,
+        ),
+    ]
 }
 
 async fn outcome_of(s: &AppState, w: &Who, id: i64) -> AppResult<Outcome> {

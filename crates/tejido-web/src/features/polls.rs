@@ -13,8 +13,7 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, patch, post};
-use axum::{Form, Json, Router};
+use axum::{Form, Json};
 use chrono::TimeZone;
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -32,6 +31,7 @@ use crate::access::{load_manage, load_member, Loaded};
 use crate::error::AppResult;
 use crate::extract::ApiJson;
 use crate::respond::page_json;
+use crate::routes::{self as route, Level, Route};
 use crate::views::Options;
 use crate::views::{confirm, csv_download, headline, html, html_invalid, redirect, Pager};
 use crate::{AppError, AppState, Ctx};
@@ -39,48 +39,148 @@ use crate::{AppError, AppState, Ctx};
 /// Most members written to at once (invitation or reminder).
 const MAIL_LIMIT: i64 = 2000;
 
-#[rustfmt::skip] // one route per line: tests/it/polls.rs reads these lines
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/c/{slug}/polls", get(list_page).post(create))
-        .route("/c/{slug}/polls/from-template", post(create_from_template))
-        .route("/c/{slug}/polls/{id}", get(poll_page))
-        .route("/c/{slug}/polls/{id}/settings", post(save_settings))
-        .route("/c/{slug}/polls/{id}/questions", post(add_question))
-        .route("/c/{slug}/polls/{id}/questions/{q}", post(edit_question))
-        .route("/c/{slug}/polls/{id}/questions/{q}/move", post(move_question))
-        .route("/c/{slug}/polls/{id}/questions/{q}/delete", get(confirm_delete_question).post(delete_question))
-        .route("/c/{slug}/polls/{id}/preview", get(preview))
-        .route("/c/{slug}/polls/{id}/duplicate", post(duplicate))
-        .route("/c/{slug}/polls/{id}/status", post(set_status))
-        .route("/c/{slug}/polls/{id}/remind", post(remind))
-        .route("/c/{slug}/polls/{id}/answer", get(answer_form).post(answer_save))
-        .route("/c/{slug}/polls/{id}/results", get(results_page))
-        .route("/c/{slug}/polls/{id}/results.csv", get(results_csv))
-        .route("/c/{slug}/polls/{id}/responses.csv", get(responses_csv))
-        .route("/c/{slug}/reviews", get(reviews_page).post(create_review))
-        .route("/c/{slug}/reviews/{id}", get(review_page))
-        .route("/c/{slug}/reviews/{id}/contribute", post(contribute))
-        .route("/c/{slug}/reviews/{id}/consolidate", post(consolidate))
-        .route("/c/{slug}/reviews/{id}/outcomes", post(add_outcome))
+/// The capability's pages.
+pub fn routes() -> Vec<Route> {
+    vec![
+        route::get("/c/{slug}/polls", Level::Member, list_page),
+        route::post("/c/{slug}/polls", Level::Manager, create),
+        route::post(
+            "/c/{slug}/polls/from-template",
+            Level::Manager,
+            create_from_template,
+        ),
+        route::get("/c/{slug}/polls/{id}", Level::Member, poll_page),
+        route::post(
+            "/c/{slug}/polls/{id}/settings",
+            Level::Manager,
+            save_settings,
+        ),
+        route::post(
+            "/c/{slug}/polls/{id}/questions",
+            Level::Manager,
+            add_question,
+        ),
+        route::post(
+            "/c/{slug}/polls/{id}/questions/{q}",
+            Level::Manager,
+            edit_question,
+        ),
+        route::post(
+            "/c/{slug}/polls/{id}/questions/{q}/move",
+            Level::Manager,
+            move_question,
+        ),
+        route::get(
+            "/c/{slug}/polls/{id}/questions/{q}/delete",
+            Level::Manager,
+            confirm_delete_question,
+        ),
+        route::post(
+            "/c/{slug}/polls/{id}/questions/{q}/delete",
+            Level::Manager,
+            delete_question,
+        ),
+        route::get("/c/{slug}/polls/{id}/preview", Level::Manager, preview),
+        route::post("/c/{slug}/polls/{id}/duplicate", Level::Manager, duplicate),
+        route::post("/c/{slug}/polls/{id}/status", Level::Manager, set_status),
+        route::post("/c/{slug}/polls/{id}/remind", Level::Manager, remind),
+        route::get("/c/{slug}/polls/{id}/answer", Level::Member, answer_form),
+        route::post("/c/{slug}/polls/{id}/answer", Level::Member, answer_save),
+        route::get("/c/{slug}/polls/{id}/results", Level::Member, results_page),
+        route::get(
+            "/c/{slug}/polls/{id}/results.csv",
+            Level::Member,
+            results_csv,
+        ),
+        route::get(
+            "/c/{slug}/polls/{id}/responses.csv",
+            Level::Manager,
+            responses_csv,
+        ),
+        route::get("/c/{slug}/reviews", Level::Member, reviews_page),
+        route::post("/c/{slug}/reviews", Level::Manager, create_review),
+        route::get("/c/{slug}/reviews/{id}", Level::Member, review_page),
+        route::post(
+            "/c/{slug}/reviews/{id}/contribute",
+            Level::Member,
+            contribute,
+        ),
+        route::post(
+            "/c/{slug}/reviews/{id}/consolidate",
+            Level::Manager,
+            consolidate,
+        ),
+        route::post(
+            "/c/{slug}/reviews/{id}/outcomes",
+            Level::Manager,
+            add_outcome,
+        ),
+    ]
 }
 
-/// Routes nested under `/api/v1`.
-#[rustfmt::skip]
-pub fn api_router() -> Router<AppState> {
-    Router::new()
-        .route("/communities/{slug}/polls", get(api_list).post(api_create))
-        .route("/communities/{slug}/polls/{id}", get(api_poll))
-        .route("/communities/{slug}/polls/{id}/questions", post(api_add_question))
-        .route("/communities/{slug}/polls/{id}/questions/{q}", patch(api_edit_question).post(api_edit_question))
-        .route("/communities/{slug}/polls/{id}/status", post(api_status))
-        .route("/communities/{slug}/polls/{id}/answer", post(api_answer))
-        .route("/communities/{slug}/polls/{id}/results", get(api_results))
-        .route("/communities/{slug}/reviews", get(api_reviews).post(api_create_review))
-        .route("/communities/{slug}/reviews/{id}", get(api_review))
-        .route("/communities/{slug}/reviews/{id}/contribute", post(api_contribute))
-        .route("/communities/{slug}/reviews/{id}/consolidate", post(api_consolidate))
-        .route("/communities/{slug}/reviews/{id}/outcomes", post(api_add_outcome))
+/// The JSON API, nested under `/api/v1`.
+pub fn api_routes() -> Vec<Route> {
+    vec![
+        route::get("/communities/{slug}/polls", Level::Member, api_list),
+        route::post("/communities/{slug}/polls", Level::Manager, api_create),
+        route::get("/communities/{slug}/polls/{id}", Level::Member, api_poll),
+        route::post(
+            "/communities/{slug}/polls/{id}/questions",
+            Level::Manager,
+            api_add_question,
+        ),
+        route::patch(
+            "/communities/{slug}/polls/{id}/questions/{q}",
+            Level::Manager,
+            api_edit_question,
+        ),
+        route::post(
+            "/communities/{slug}/polls/{id}/questions/{q}",
+            Level::Manager,
+            api_edit_question,
+        ),
+        route::post(
+            "/communities/{slug}/polls/{id}/status",
+            Level::Manager,
+            api_status,
+        ),
+        route::post(
+            "/communities/{slug}/polls/{id}/answer",
+            Level::Member,
+            api_answer,
+        ),
+        route::get(
+            "/communities/{slug}/polls/{id}/results",
+            Level::Member,
+            api_results,
+        ),
+        route::get("/communities/{slug}/reviews", Level::Member, api_reviews),
+        route::post(
+            "/communities/{slug}/reviews",
+            Level::Manager,
+            api_create_review,
+        ),
+        route::get(
+            "/communities/{slug}/reviews/{id}",
+            Level::Member,
+            api_review,
+        ),
+        route::post(
+            "/communities/{slug}/reviews/{id}/contribute",
+            Level::Member,
+            api_contribute,
+        ),
+        route::post(
+            "/communities/{slug}/reviews/{id}/consolidate",
+            Level::Manager,
+            api_consolidate,
+        ),
+        route::post(
+            "/communities/{slug}/reviews/{id}/outcomes",
+            Level::Manager,
+            api_add_outcome,
+        ),
+    ]
 }
 
 // ---- authorization ---------------------------------------------------------------------------

@@ -13,8 +13,7 @@ use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::Json;
 use serde::Deserialize;
 use serde_json::{json, Value};
 use tejido_core::directory::STATES;
@@ -33,6 +32,7 @@ use crate::access::{manager, proposer, viewer, Who};
 use crate::error::AppResult;
 use crate::extract::form_body;
 use crate::extract::ApiJson;
+use crate::routes::{self as route, Level, Route};
 use crate::time::today;
 use crate::views::Options;
 use crate::views::{confirm, html, html_invalid, redirect, Pager};
@@ -41,25 +41,61 @@ use crate::{AppError, AppState, Ctx};
 /// Most choices offered in an organization picker.
 const CHOICES: i64 = 1000;
 
-#[rustfmt::skip] // one route per line: tests/it/projects.rs reads these lines
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/c/{slug}/projects", get(list_page).post(create))
-        .route("/c/{slug}/projects/new", get(new_page))
-        .route("/c/{slug}/projects/{id}", get(show_page))
-        .route("/c/{slug}/projects/{id}/edit", get(edit_page).post(save))
-        .route("/c/{slug}/projects/{id}/partners", post(add_partner))
-        .route("/c/{slug}/projects/{id}/partners/{org}/remove", get(confirm_remove_partner).post(remove_partner))
-        .route("/c/{slug}/projects/{id}/delete", get(confirm_delete).post(delete))
+/// The capability's pages.
+pub fn routes() -> Vec<Route> {
+    vec![
+        route::get("/c/{slug}/projects", Level::Viewer, list_page),
+        route::post("/c/{slug}/projects", Level::Member, create),
+        route::get("/c/{slug}/projects/new", Level::Member, new_page),
+        route::get("/c/{slug}/projects/{id}", Level::Viewer, show_page),
+        route::get("/c/{slug}/projects/{id}/edit", Level::Manager, edit_page),
+        route::post("/c/{slug}/projects/{id}/edit", Level::Manager, save),
+        route::post(
+            "/c/{slug}/projects/{id}/partners",
+            Level::Manager,
+            add_partner,
+        ),
+        route::get(
+            "/c/{slug}/projects/{id}/partners/{org}/remove",
+            Level::Manager,
+            confirm_remove_partner,
+        ),
+        route::post(
+            "/c/{slug}/projects/{id}/partners/{org}/remove",
+            Level::Manager,
+            remove_partner,
+        ),
+        route::get(
+            "/c/{slug}/projects/{id}/delete",
+            Level::Manager,
+            confirm_delete,
+        ),
+        route::post("/c/{slug}/projects/{id}/delete", Level::Manager, delete),
+    ]
 }
 
-/// Routes nested under `/api/v1`.
-#[rustfmt::skip]
-pub fn api_router() -> Router<AppState> {
-    Router::new()
-        .route("/communities/{slug}/projects", get(api_list).post(api_create))
-        .route("/communities/{slug}/projects/{id}", get(api_get).put(api_update).delete(api_delete))
-        .route("/communities/{slug}/projects/{id}/partners", post(api_partner))
+/// The JSON API, nested under `/api/v1`.
+pub fn api_routes() -> Vec<Route> {
+    vec![
+        route::get("/communities/{slug}/projects", Level::Viewer, api_list),
+        route::post("/communities/{slug}/projects", Level::Member, api_create),
+        route::get("/communities/{slug}/projects/{id}", Level::Viewer, api_get),
+        route::put(
+            "/communities/{slug}/projects/{id}",
+            Level::Manager,
+            api_update,
+        ),
+        route::delete(
+            "/communities/{slug}/projects/{id}",
+            Level::Manager,
+            api_delete,
+        ),
+        route::post(
+            "/communities/{slug}/projects/{id}/partners",
+            Level::Manager,
+            api_partner,
+        ),
+    ]
 }
 
 async fn project_of(s: &AppState, w: &Who, id: i64) -> AppResult<Project> {

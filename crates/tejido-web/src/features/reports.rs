@@ -14,8 +14,7 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::{Form, Json, Router};
+use axum::{Form, Json};
 use serde::Deserialize;
 use serde_json::json;
 use tejido_core::communities::Role;
@@ -28,6 +27,7 @@ use tejido_db::reports::{self as store, CommunityFigures, Funder};
 use crate::access::{load_manage, refuse};
 use crate::error::AppResult;
 use crate::i18n::Tr;
+use crate::routes::{self as route, Level, Route};
 use crate::time::{today, today_here};
 use crate::views::{html, html_invalid, query, redirect, Pager};
 use crate::{AppError, AppState, Ctx};
@@ -36,21 +36,27 @@ use crate::{AppError, AppState, Ctx};
 /// forbids inline styles).
 const REPORT_CSS: &str = include_str!("../../templates/reports/report.css");
 
-#[rustfmt::skip]
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/reports", get(index))
-        .route("/reports/report.css", get(stylesheet))
-        .route("/c/{slug}/report", get(page))
-        .route("/c/{slug}/report.csv", get(csv))
-        .route("/c/{slug}/report.xlsx", get(xlsx))
-        .route("/c/{slug}/report/funders", get(funders_page).post(add_funder))
-        .route("/c/{slug}/report/funders/end", post(end_funder))
+/// The capability's pages.
+pub fn routes() -> Vec<Route> {
+    vec![
+        route::get("/reports", Level::Public, index),
+        route::get("/reports/report.css", Level::Public, stylesheet),
+        route::get("/c/{slug}/report", Level::Funder, page),
+        route::get("/c/{slug}/report.csv", Level::Funder, csv),
+        route::get("/c/{slug}/report.xlsx", Level::Funder, xlsx),
+        route::get("/c/{slug}/report/funders", Level::Manager, funders_page),
+        route::post("/c/{slug}/report/funders", Level::Manager, add_funder),
+        route::post("/c/{slug}/report/funders/end", Level::Manager, end_funder),
+    ]
 }
 
-/// Routes nested under `/api/v1`.
-pub fn api_router() -> Router<AppState> {
-    Router::new().route("/communities/{slug}/report", get(api_report))
+/// The JSON API, nested under `/api/v1`.
+pub fn api_routes() -> Vec<Route> {
+    vec![route::get(
+        "/communities/{slug}/report",
+        Level::Funder,
+        api_report,
+    )]
 }
 
 // ---- authorization -------------------------------------------------------------------------------

@@ -12,8 +12,7 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post, put};
-use axum::{Form, Json, Router};
+use axum::{Form, Json};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -30,32 +29,66 @@ use tejido_db::rotation::{self as store, CandidateRow, Holder, PolicyRow};
 use crate::access::{load, load_manage, Loaded};
 use crate::error::AppResult;
 use crate::extract::ApiJson;
+use crate::routes::{self as route, Level, Route};
 use crate::time::{today_in, zone};
 use crate::views::Options;
 use crate::views::{html, html_invalid, redirect};
 use crate::{AppError, AppState, Ctx};
 
 /// Pages. One route per line, so that tests can read them from this source.
-#[rustfmt::skip]
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/c/{slug}/rotation", get(index))
-        .route("/c/{slug}/rotation/{role}", get(role_page))
-        .route("/c/{slug}/rotation/{role}/policy", post(policy_post))
-        .route("/c/{slug}/rotation/{role}/swaps", post(swap_post))
-        .route("/c/{slug}/rotation/{role}/handover", post(handover_post))
-        .route("/c/{slug}/rotation/preferences/{kind}/{id}", get(prefs_page).post(prefs_post))
+pub fn routes() -> Vec<Route> {
+    vec![
+        route::get("/c/{slug}/rotation", Level::Viewer, index),
+        route::get("/c/{slug}/rotation/{role}", Level::Viewer, role_page),
+        route::post(
+            "/c/{slug}/rotation/{role}/policy",
+            Level::Manager,
+            policy_post,
+        ),
+        route::post("/c/{slug}/rotation/{role}/swaps", Level::Manager, swap_post),
+        route::post(
+            "/c/{slug}/rotation/{role}/handover",
+            Level::Manager,
+            handover_post,
+        ),
+        route::get(
+            "/c/{slug}/rotation/preferences/{kind}/{id}",
+            Level::Viewer,
+            prefs_page,
+        ),
+        route::post(
+            "/c/{slug}/rotation/preferences/{kind}/{id}",
+            Level::Viewer,
+            prefs_post,
+        ),
+    ]
 }
 
-/// Routes nested under `/api/v1`. One route per line: the OpenAPI test reads them from here.
-#[rustfmt::skip]
-pub fn api_router() -> Router<AppState> {
-    Router::new()
-        .route("/communities/{slug}/rotation", get(api_get))
-        .route("/communities/{slug}/rotation/{role}/policy", put(api_policy))
-        .route("/communities/{slug}/rotation/{role}/swaps", post(api_swap))
-        .route("/communities/{slug}/rotation/{role}/handover", post(api_handover))
-        .route("/communities/{slug}/rotation/preferences/{kind}/{id}", put(api_prefs))
+/// The JSON API, nested under `/api/v1`.
+pub fn api_routes() -> Vec<Route> {
+    vec![
+        route::get("/communities/{slug}/rotation", Level::Viewer, api_get),
+        route::put(
+            "/communities/{slug}/rotation/{role}/policy",
+            Level::Manager,
+            api_policy,
+        ),
+        route::post(
+            "/communities/{slug}/rotation/{role}/swaps",
+            Level::Manager,
+            api_swap,
+        ),
+        route::post(
+            "/communities/{slug}/rotation/{role}/handover",
+            Level::Manager,
+            api_handover,
+        ),
+        route::put(
+            "/communities/{slug}/rotation/preferences/{kind}/{id}",
+            Level::Viewer,
+            api_prefs,
+        ),
+    ]
 }
 
 // ---- reading: the schedule ---------------------------------------------------------------------

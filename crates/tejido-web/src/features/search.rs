@@ -6,8 +6,7 @@
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Response;
-use axum::routing::get;
-use axum::{Json, Router};
+use axum::Json;
 use serde::Deserialize;
 use serde_json::{json, Value};
 use tejido_core::page::PageReq;
@@ -15,6 +14,7 @@ use tejido_core::search::{highlight, snippet, to_html, Part, Terms, SOURCES};
 use tejido_db::search::{self as store, Filters, Hit, Reader};
 
 use crate::error::AppResult;
+use crate::routes::{self as route, Level, Route};
 use crate::views::{html, query, Pager};
 use crate::{AppState, Ctx};
 
@@ -23,13 +23,14 @@ const PER_PAGE: u32 = 20;
 /// Longest query kept (characters); the rest is ignored.
 const MAX_QUERY: usize = 200;
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/search", get(page))
+/// The capability's pages.
+pub fn routes() -> Vec<Route> {
+    vec![route::get("/search", Level::Public, page)]
 }
 
-/// Routes nested under `/api/v1`.
-pub fn api_router() -> Router<AppState> {
-    Router::new().route("/search", get(api_search))
+/// The JSON API, nested under `/api/v1`.
+pub fn api_routes() -> Vec<Route> {
+    vec![route::get("/search", Level::Public, api_search)]
 }
 
 #[derive(Debug, Default, Deserialize)]

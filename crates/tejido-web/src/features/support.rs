@@ -14,8 +14,7 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post, put};
-use axum::{Form, Json, Router};
+use axum::{Form, Json};
 use chrono::NaiveDate;
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -34,35 +33,41 @@ use crate::error::AppResult;
 use crate::extract::ApiJson;
 use crate::i18n::Tr;
 use crate::respond::page_json;
+use crate::routes::{self as route, Level, Route};
 use crate::time::today_here;
 use crate::views::Options;
 use crate::views::{html, html_invalid, query, redirect, Pager};
 use crate::{AppError, AppState, Ctx};
 
-#[rustfmt::skip]
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/support", get(index))
-        .route("/support/asks", post(ask_create))
-        .route("/support/asks/new", get(ask_new))
-        .route("/support/asks/{id}", get(ask_show))
-        .route("/support/asks/{id}/answers", post(answer))
-        .route("/support/asks/{id}/close", post(close))
-        .route("/support/offers", get(offers).post(offer_create))
-        .route("/support/offers/new", get(offer_new))
-        .route("/support/offers/{id}/edit", get(offer_edit).post(offer_save))
+/// The capability's pages.
+pub fn routes() -> Vec<Route> {
+    vec![
+        route::get("/support", Level::Account, index),
+        route::post("/support/asks", Level::Account, ask_create),
+        route::get("/support/asks/new", Level::Account, ask_new),
+        route::get("/support/asks/{id}", Level::Account, ask_show),
+        route::post("/support/asks/{id}/answers", Level::Account, answer),
+        route::post("/support/asks/{id}/close", Level::Account, close),
+        route::get("/support/offers", Level::Account, offers),
+        route::post("/support/offers", Level::Account, offer_create),
+        route::get("/support/offers/new", Level::Account, offer_new),
+        route::get("/support/offers/{id}/edit", Level::Account, offer_edit),
+        route::post("/support/offers/{id}/edit", Level::Account, offer_save),
+    ]
 }
 
-/// Routes nested under `/api/v1`.
-#[rustfmt::skip]
-pub fn api_router() -> Router<AppState> {
-    Router::new()
-        .route("/support/asks", get(api_asks).post(api_ask_create))
-        .route("/support/asks/{id}", get(api_ask))
-        .route("/support/asks/{id}/answers", post(api_answer))
-        .route("/support/asks/{id}/close", post(api_close))
-        .route("/support/offers", get(api_offers).post(api_offer_create))
-        .route("/support/offers/{id}", put(api_offer_update))
+/// The JSON API, nested under `/api/v1`.
+pub fn api_routes() -> Vec<Route> {
+    vec![
+        route::get("/support/asks", Level::Account, api_asks),
+        route::post("/support/asks", Level::Account, api_ask_create),
+        route::get("/support/asks/{id}", Level::Account, api_ask),
+        route::post("/support/asks/{id}/answers", Level::Account, api_answer),
+        route::post("/support/asks/{id}/close", Level::Account, api_close),
+        route::get("/support/offers", Level::Account, api_offers),
+        route::post("/support/offers", Level::Account, api_offer_create),
+        route::put("/support/offers/{id}", Level::Account, api_offer_update),
+    ]
 }
 
 // ---- who is asking ---------------------------------------------------------------------------

@@ -17,8 +17,7 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::{Form, Json, Router};
+use axum::{Form, Json};
 use chrono::NaiveDate;
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -38,33 +37,98 @@ use crate::access::{load_manage, load_member, Loaded};
 use crate::error::AppResult;
 use crate::extract::ApiJson;
 use crate::respond::page_json;
+use crate::routes::{self as route, Level, Route};
 use crate::time::today;
 use crate::views::Options;
 use crate::views::{html, html_invalid, redirect, Pager};
 use crate::{AppError, AppState, Ctx};
 
-#[rustfmt::skip]
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/c/{slug}/sustainability", get(index_page))
-        .route("/c/{slug}/sustainability/rounds", post(create_round))
-        .route("/c/{slug}/sustainability/rounds/{id}", get(round_page))
-        .route("/c/{slug}/sustainability/rounds/{id}/rate", get(rate_page).post(rate_save))
-        .route("/c/{slug}/sustainability/rounds/{id}/actions", post(create_action))
-        .route("/c/{slug}/sustainability/actions/{id}/status", post(action_status))
+/// The capability's pages.
+pub fn routes() -> Vec<Route> {
+    vec![
+        route::get("/c/{slug}/sustainability", Level::Member, index_page),
+        route::post(
+            "/c/{slug}/sustainability/rounds",
+            Level::Manager,
+            create_round,
+        ),
+        route::get(
+            "/c/{slug}/sustainability/rounds/{id}",
+            Level::Member,
+            round_page,
+        ),
+        route::get(
+            "/c/{slug}/sustainability/rounds/{id}/rate",
+            Level::Member,
+            rate_page,
+        ),
+        route::post(
+            "/c/{slug}/sustainability/rounds/{id}/rate",
+            Level::Member,
+            rate_save,
+        ),
+        route::post(
+            "/c/{slug}/sustainability/rounds/{id}/actions",
+            Level::Manager,
+            create_action,
+        ),
+        route::post(
+            "/c/{slug}/sustainability/actions/{id}/status",
+            Level::RoleHolder,
+            action_status,
+        ),
+    ]
 }
 
-/// Routes nested under `/api/v1`.
-#[rustfmt::skip]
-pub fn api_router() -> Router<AppState> {
-    Router::new()
-        .route("/communities/{slug}/sustainability/instrument", get(api_instrument))
-        .route("/communities/{slug}/sustainability/rounds", get(api_rounds).post(api_create_round))
-        .route("/communities/{slug}/sustainability/rounds/{id}/results", get(api_results))
-        .route("/communities/{slug}/sustainability/rounds/{id}/responses", get(api_my_responses).post(api_save_responses))
-        .route("/communities/{slug}/sustainability/rounds/{id}/actions", post(api_create_action))
-        .route("/communities/{slug}/sustainability/actions", get(api_actions))
-        .route("/communities/{slug}/sustainability/actions/{id}/status", post(api_action_status))
+/// The JSON API, nested under `/api/v1`.
+pub fn api_routes() -> Vec<Route> {
+    vec![
+        route::get(
+            "/communities/{slug}/sustainability/instrument",
+            Level::Member,
+            api_instrument,
+        ),
+        route::get(
+            "/communities/{slug}/sustainability/rounds",
+            Level::Member,
+            api_rounds,
+        ),
+        route::post(
+            "/communities/{slug}/sustainability/rounds",
+            Level::Manager,
+            api_create_round,
+        ),
+        route::get(
+            "/communities/{slug}/sustainability/rounds/{id}/results",
+            Level::Member,
+            api_results,
+        ),
+        route::get(
+            "/communities/{slug}/sustainability/rounds/{id}/responses",
+            Level::Member,
+            api_my_responses,
+        ),
+        route::post(
+            "/communities/{slug}/sustainability/rounds/{id}/responses",
+            Level::Member,
+            api_save_responses,
+        ),
+        route::post(
+            "/communities/{slug}/sustainability/rounds/{id}/actions",
+            Level::Manager,
+            api_create_action,
+        ),
+        route::get(
+            "/communities/{slug}/sustainability/actions",
+            Level::Member,
+            api_actions,
+        ),
+        route::post(
+            "/communities/{slug}/sustainability/actions/{id}/status",
+            Level::RoleHolder,
+            api_action_status,
+        ),
+    ]
 }
 
 // ---- authorization ---------------------------------------------------------------------------

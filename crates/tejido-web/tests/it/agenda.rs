@@ -132,30 +132,13 @@ fn manage_only(path: &str) -> bool {
 
 #[test]
 fn every_agenda_route_is_in_the_table() {
-    let src = include_str!("../../src/features/agenda.rs");
-    let router =
-        &src[src.find("pub fn router()").unwrap()..src.find("/// Routes nested under").unwrap()];
-    let mut found = vec![];
-    for line in router.lines().filter(|l| l.contains(".route(\"")) {
-        let rest = &line[line.find(".route(\"").unwrap() + 8..];
-        let path = &rest[..rest.find('"').unwrap()];
-        for m in ["get", "post"] {
-            if rest.contains(&format!("{m}(")) {
-                found.push((m.to_uppercase(), path.to_owned()));
-            }
-        }
-    }
-    for (m, p) in &found {
-        assert!(
-            ROUTES.iter().any(|(rm, rp)| rm == m && rp == p),
-            "route {m} {p} missing from the table"
-        );
-    }
-    assert_eq!(found.len(), ROUTES.len());
+    assert_pages_listed("agenda", ROUTES, |_| false);
     // The API has its own table in `agenda_api`; count it here so a new route is not missed.
-    let api = &src[src.find("pub fn api_router()").unwrap()..];
-    let api = &api[..api.find("\n}").unwrap()];
-    assert_eq!(api.matches(".route(\"").count(), API_ROUTES.len());
+    let api = registry("agenda")
+        .into_iter()
+        .filter(|(_, p)| p.starts_with("/api/"))
+        .count();
+    assert_eq!(api, API_ROUTES.len());
 }
 
 const API_ROUTES: &[(&str, &str)] = &[

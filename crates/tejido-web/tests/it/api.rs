@@ -465,73 +465,16 @@ both_backends!(malformed_json_is_a_json_error, |app: TestApp| async move {
     assert_eq!(app.count("organizations").await, 0);
 });
 
-/// The (method, path) pairs `api.rs` routes, relative to `/api/v1`.
+/// The (method, path) pairs of the JSON API in the route registry, relative to `/api/v1`, with
+/// the method in lower case as OpenAPI spells it.
 fn api_routes() -> BTreeSet<(String, String)> {
-    // api.rs, plus the `api_router()` of each capability it merges.
-    let mut src = include_str!("../../src/openapi.rs").to_owned();
-    for capability in [
-        include_str!("../../src/features/directory/api.rs"),
-        include_str!("../../src/features/communities/api.rs"),
-        include_str!("../../src/features/governance.rs"),
-        include_str!("../../src/features/charter.rs"),
-        include_str!("../../src/features/rotation.rs"),
-        include_str!("../../src/features/events.rs"),
-        include_str!("../../src/features/agenda.rs"),
-        include_str!("../../src/features/minutes.rs"),
-        include_str!("../../src/features/polls.rs"),
-        include_str!("../../src/features/network.rs"),
-        include_str!("../../src/features/library.rs"),
-        include_str!("../../src/features/search.rs"),
-        include_str!("../../src/features/discussions.rs"),
-        include_str!("../../src/features/support.rs"),
-        include_str!("../../src/features/onboarding.rs"),
-        include_str!("../../src/features/outcomes.rs"),
-        include_str!("../../src/features/projects.rs"),
-        include_str!("../../src/features/sustainability.rs"),
-        include_str!("../../src/features/funding.rs"),
-        include_str!("../../src/features/reports.rs"),
-    ] {
-        if let Some(start) = capability.find("pub fn api_router()") {
-            let body = &capability[start..];
-            src.push_str(&body[..body.find("\n}\n").unwrap_or(body.len())]);
-        }
-    }
-    // Whitespace-insensitive: rustfmt may break a long `.route(` call over lines.
-    let src = src
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .replace(".route( \"", ".route(\"");
-    let mut out = BTreeSet::new();
-    for chunk in src.split(".route(\"").skip(1) {
-        let path = &chunk[..chunk.find('"').unwrap()];
-        // The rest of this `.route(…)` call: up to its closing parenthesis.
-        let mut depth = 1;
-        let mut end = chunk.len();
-        for (i, ch) in chunk.char_indices() {
-            match ch {
-                '(' => depth += 1,
-                ')' => {
-                    depth -= 1;
-                    if depth == 0 {
-                        end = i;
-                        break;
-                    }
-                }
-                _ => {}
-            }
-        }
-        let rest = &chunk[path.len()..end];
-        for m in ["get", "post", "put", "patch", "delete"] {
-            if rest
-                .match_indices(&format!("{m}("))
-                .any(|(i, _)| i == 0 || !rest.as_bytes()[i - 1].is_ascii_alphanumeric())
-            {
-                out.insert((m.to_owned(), path.to_owned()));
-            }
-        }
-    }
-    out
+    tejido_web::routes::table()
+        .into_iter()
+        .filter_map(|r| {
+            let path = r.path.strip_prefix("/api/v1")?.to_owned();
+            Some((r.method.as_str().to_lowercase(), path))
+        })
+        .collect()
 }
 
 both_backends!(openapi_lists_every_route, |app: TestApp| async move {

@@ -730,37 +730,12 @@ fn normalize(path: &str) -> String {
     out
 }
 
-/// The routes `src/features/charter.rs` declares: pages in `router()`, the API (under
-/// `/api/v1`) in `api_router()`.
+/// The routes the charter registers (pages and API), with parameters written as `{}`.
 fn routes_in_source() -> BTreeSet<(String, String)> {
-    let src = include_str!("../../src/features/charter.rs");
-    let api_at = src.find("pub fn api_router").unwrap();
-    let mut out = BTreeSet::new();
-    for (prefix, part) in [("", &src[..api_at]), (API, &src[api_at..])] {
-        for chunk in part.split(".route(").skip(1) {
-            let chunk = chunk.trim_start();
-            let Some(chunk) = chunk.strip_prefix('"') else {
-                continue;
-            };
-            let path = &chunk[..chunk.find('"').unwrap()];
-            let rest = &chunk[path.len()..];
-            let rest = &rest[..rest
-                .find(".route(")
-                .unwrap_or(rest.len())
-                .min(rest.find("\n}").unwrap_or(rest.len()))];
-            for m in ["get", "post", "put", "patch", "delete"] {
-                let pat = format!("{m}(");
-                if rest.match_indices(&pat).any(|(i, _)| {
-                    i == 0
-                        || !rest.as_bytes()[i - 1].is_ascii_alphanumeric()
-                            && rest.as_bytes()[i - 1] != b'_'
-                }) {
-                    out.insert((m.to_uppercase(), normalize(&format!("{prefix}{path}"))));
-                }
-            }
-        }
-    }
-    out
+    registry("charter")
+        .into_iter()
+        .map(|(m, p)| (m, normalize(&p)))
+        .collect()
 }
 
 #[test]

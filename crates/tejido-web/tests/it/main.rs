@@ -42,6 +42,35 @@ pub use tejido_test::{both_backends, urlencode, Client, Resp, TestApp, PASSWORD}
 /// The session cookie's name: the test app runs on plain http, so no `__Host-` prefix.
 pub const SESSION_COOKIE: &str = "tejido_session";
 
+/// The routes one capability declares in the route registry, as (method, full path): the API's
+/// under `/api/v1`.
+pub fn registry(feature: &str) -> Vec<(String, String)> {
+    let routes: Vec<_> = tejido_web::routes::table()
+        .into_iter()
+        .filter(|r| r.feature == feature)
+        .map(|r| (r.method.as_str().to_owned(), r.path))
+        .collect();
+    assert!(!routes.is_empty(), "no routes registered for {feature}");
+    routes
+}
+
+/// Fails unless `table` lists exactly the pages (not the API) the capability registers, apart
+/// from those `skip` names (a table of their own checks them).
+#[track_caller]
+pub fn assert_pages_listed(feature: &str, table: &[(&str, &str)], skip: fn(&str) -> bool) {
+    let found: Vec<_> = registry(feature)
+        .into_iter()
+        .filter(|(_, p)| !p.starts_with("/api/") && !skip(p))
+        .collect();
+    for (m, p) in &found {
+        assert!(
+            table.iter().any(|(tm, tp)| tm == m && tp == p),
+            "route {m} {p} missing from the table"
+        );
+    }
+    assert_eq!(found.len(), table.len(), "{found:?}");
+}
+
 /// Asserts a status, showing the body when it differs.
 #[track_caller]
 pub fn assert_status(r: &Resp, expected: u16) {

@@ -1,8 +1,11 @@
 //! The route-by-route authorization matrix, CSRF rejection on every state-changing route, the
-//! security headers and the operational endpoints. The matrix lists every `.route(...)` of the
-//! router; a test reads the feature modules' sources and fails when a route is missing here.
+//! security headers and the operational endpoints. The matrix lists every route the route
+//! registry holds for the capabilities it covers, and every registered access level is held
+//! against what its route answers here and in the capabilities' own tables.
 
 use std::collections::{BTreeSet, HashMap};
+
+use tejido_web::routes::Level;
 
 use super::*;
 
@@ -379,41 +382,21 @@ both_backends!(
     }
 );
 
-/// The (method, path) pairs the router serves, read from the feature modules' `.route(...)`
-/// calls, with path parameters written as `{}`.
+/// The (method, path) pairs of the capabilities this matrix covers, from the route registry,
+/// with path parameters written as `{}`.
 fn routes_in_source() -> BTreeSet<(String, String)> {
-    let sources = [
-        ("", include_str!("../../src/features/accounts.rs")),
-        ("", include_str!("../../src/features/admin.rs")),
-        ("", include_str!("../../src/features/communities/mod.rs")),
-        (
-            "/api/v1",
-            include_str!("../../src/features/communities/api.rs"),
-        ),
-        ("", include_str!("../../src/features/directory/mod.rs")),
-        (
-            "/api/v1",
-            include_str!("../../src/features/directory/api.rs"),
-        ),
-        ("", include_str!("../../src/features/home.rs")),
-        ("", include_str!("../../src/features/ops.rs")),
-        ("/api/v1", include_str!("../../src/openapi.rs")),
-    ];
     let mut out = BTreeSet::new();
-    for (prefix, src) in sources {
-        for chunk in src.split(".route(\"").skip(1) {
-            let path = &chunk[..chunk.find('"').unwrap()];
-            let rest = &chunk[path.len()..chunk.find('\n').unwrap_or(chunk.len())];
-            let rest = rest.split(".route(").next().unwrap_or(rest);
-            for m in ["get", "post", "put", "patch", "delete"] {
-                let pat = format!("{m}(");
-                let found = rest
-                    .match_indices(&pat)
-                    .any(|(i, _)| i == 0 || !rest.as_bytes()[i - 1].is_ascii_alphanumeric());
-                if found {
-                    out.insert((m.to_uppercase(), normalize(&format!("{prefix}{path}"))));
-                }
-            }
+    for feature in [
+        "accounts",
+        "admin",
+        "communities",
+        "directory",
+        "home",
+        "ops",
+        "openapi",
+    ] {
+        for (m, p) in registry(feature) {
+            out.insert((m, normalize(&p)));
         }
     }
     out
@@ -436,6 +419,119 @@ fn normalize(path: &str) -> String {
         }
     }
     out
+}
+
+/// What a route's registered level promises of what it answers, given the statuses of the
+/// matrix (`None` where a table has no column for that reader). Refused: 401, 403, 404 or a
+/// redirect to the sign-in page.
+fn level_disagrees(
+    level: Level,
+    anon: Option<u16>,
+    outsider: Option<u16>,
+    member: Option<u16>,
+    leader: Option<u16>,
+    admin: Option<u16>,
+) -> Option<&'static str> {
+    let refused = |s: Option<u16>| s.map(|s| matches!(s, LOGIN | 401 | 403 | 404));
+    let admitted = |s: Option<u16>| refused(s).map(|r| !r);
+    let checks: &[(Option<bool>, &str)] = match level {
+        Level::Public => &[(
+            admitted(anon),
+            "a public route refuses an anonymous visitor",
+        )],
+        Level::Account => &[(
+            refused(anon),
+            "an account route admits an anonymous visitor",
+        )],
+        Level::DirectoryEditor => &[
+            (
+                refused(anon),
+                "a directory editor's route admits an anonymous visitor",
+            ),
+            (
+                admitted(leader),
+                "a directory editor's route refuses a leader",
+            ),
+        ],
+        Level::Viewer | Level::Funder => &[(admitted(member), "a viewer's route refuses a member")],
+        Level::Member => &[
+            (admitted(member), "a member's route refuses a member"),
+            (refused(outsider), "a member's route admits an outsider"),
+        ],
+        // Managers hold most of these roles too, but not all (a report-back is the attending
+        // organization's): only outsiders are surely refused.
+        Level::RoleHolder => &[(
+            refused(outsider),
+            "a role holder's route admits an outsider",
+        )],
+        Level::Manager => &[
+            (refused(member), "a manager's route admits a member"),
+            (admitted(leader), "a manager's route refuses a leader"),
+        ],
+        Level::Admin => &[
+            (refused(leader), "an admin's route admits a leader"),
+            (admitted(admin), "an admin's route refuses an admin"),
+        ],
+    };
+    checks
+        .iter()
+        .find(|(ok, _)| *ok == Some(false))
+        .map(|(_, why)| *why)
+}
+
+/// Every level in the route registry agrees with what its route answers in the matrices: this
+/// one (five readers, a private community) and the capabilities' member/leader tables.
+#[test]
+fn registered_levels_agree_with_what_routes_answer() {
+    let registry = tejido_web::routes::table();
+    let level_of = |method: &str, path: &str| {
+        registry
+            .iter()
+            .find(|r| r.method.as_str() == method && normalize(&r.path) == normalize(path))
+            .map(|r| r.access)
+    };
+    let mut failures = vec![];
+    let mut checked = 0;
+    for row in MATRIX {
+        let Some(level) = level_of(row.method, row.path) else {
+            continue;
+        };
+        checked += 1;
+        let [a, o, m, l, ad] = row.expect.map(Some);
+        if let Some(why) = level_disagrees(level, a, o, m, l, ad) {
+            failures.push(format!("{} {} ({level:?}): {why}", row.method, row.path));
+        }
+    }
+    for table in [
+        crate::events::ROUTES,
+        crate::funding::ROUTES,
+        crate::minutes::ROUTES,
+        crate::network::ROUTES,
+        crate::outcomes::ROUTES,
+        crate::polls::ROUTES,
+        crate::projects::ROUTES,
+        crate::sustainability::ROUTES,
+    ] {
+        for (method, path, member, leader) in table {
+            let Some(level) = level_of(method, path) else {
+                failures.push(format!("{method} {path}: not in the registry"));
+                continue;
+            };
+            checked += 1;
+            if let Some(why) =
+                level_disagrees(level, None, None, Some(*member), Some(*leader), None)
+            {
+                failures.push(format!("{method} {path} ({level:?}): {why}"));
+            }
+        }
+    }
+    assert!(checked > 150, "checked only {checked} routes");
+    assert!(
+        failures.is_empty(),
+        "{} disagreements:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]

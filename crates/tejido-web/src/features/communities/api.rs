@@ -4,8 +4,7 @@
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use axum::{Json, Router};
+use axum::Json;
 use serde_json::{json, Value};
 use tejido_core::communities::CommunityForm;
 
@@ -13,14 +12,21 @@ use crate::access::require_directory_edit;
 use crate::error::AppResult;
 use crate::extract::{ApiJson, ApiPage, ListQuery};
 use crate::respond::page_json;
+use crate::routes::{self as route, Level, Route};
 use crate::{AppError, AppState, Ctx};
 
-/// Routes nested under `/api/v1`.
-pub fn api_router() -> Router<AppState> {
-    Router::new()
-        .route("/communities", get(communities).post(community_create))
-        .route("/communities/{slug}", get(community))
-        .route("/communities/{slug}/members", get(community_members))
+/// The JSON API, nested under `/api/v1`.
+pub fn api_routes() -> Vec<Route> {
+    vec![
+        route::get("/communities", Level::Account, communities),
+        route::post("/communities", Level::DirectoryEditor, community_create),
+        route::get("/communities/{slug}", Level::Viewer, community),
+        route::get(
+            "/communities/{slug}/members",
+            Level::Viewer,
+            community_members,
+        ),
+    ]
 }
 
 async fn communities(

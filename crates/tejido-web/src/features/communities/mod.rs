@@ -6,8 +6,7 @@
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
-use axum::routing::{get, post};
-use axum::{Form, Router};
+use axum::Form;
 use serde::Deserialize;
 use tejido_core::communities::{Access, CommunityForm, Role, Visibility, TIME_ZONES};
 use tejido_core::page::{Page, PageReq};
@@ -20,28 +19,51 @@ use tejido_db::communities::{
 use crate::access::{load, load_manage, Loaded};
 use crate::error::AppResult;
 use crate::extract::ListQuery;
+use crate::routes::{self as route, Level, Route};
 use crate::views::Options;
 use crate::views::{confirm, html, html_invalid, query, redirect, Pager};
 use crate::{AppError, AppState, Ctx};
 
 mod api;
-pub use api::api_router;
+pub use api::api_routes;
 
-#[rustfmt::skip] // one route per line: tests/it/security.rs reads these lines
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/communities", get(list).post(create))
-        .route("/communities/new", get(new_form))
-        .route("/c/{slug}", get(show))
-        .route("/c/{slug}/edit", get(edit_form).post(update))
-        .route("/c/{slug}/members", get(members))
-        .route("/c/{slug}/members/organizations", post(add_org))
-        .route("/c/{slug}/members/organizations/{id}/remove", get(confirm_remove_org).post(remove_org))
-        .route("/c/{slug}/members/people", post(add_person))
-        .route("/c/{slug}/members/people/{id}/remove", get(confirm_remove_person).post(remove_person))
-        .route("/c/{slug}/roles", post(assign_role))
-        .route("/c/{slug}/roles/end", get(confirm_end_role).post(end_role))
-        .route("/c/{slug}/invitations", post(invite))
+/// The capability's pages.
+pub fn routes() -> Vec<Route> {
+    vec![
+        route::get("/communities", Level::Account, list),
+        route::post("/communities", Level::DirectoryEditor, create),
+        route::get("/communities/new", Level::DirectoryEditor, new_form),
+        route::get("/c/{slug}", Level::Viewer, show),
+        route::get("/c/{slug}/edit", Level::Manager, edit_form),
+        route::post("/c/{slug}/edit", Level::Manager, update),
+        route::get("/c/{slug}/members", Level::Viewer, members),
+        route::post("/c/{slug}/members/organizations", Level::Manager, add_org),
+        route::get(
+            "/c/{slug}/members/organizations/{id}/remove",
+            Level::Manager,
+            confirm_remove_org,
+        ),
+        route::post(
+            "/c/{slug}/members/organizations/{id}/remove",
+            Level::Manager,
+            remove_org,
+        ),
+        route::post("/c/{slug}/members/people", Level::Manager, add_person),
+        route::get(
+            "/c/{slug}/members/people/{id}/remove",
+            Level::Manager,
+            confirm_remove_person,
+        ),
+        route::post(
+            "/c/{slug}/members/people/{id}/remove",
+            Level::Manager,
+            remove_person,
+        ),
+        route::post("/c/{slug}/roles", Level::Manager, assign_role),
+        route::get("/c/{slug}/roles/end", Level::Manager, confirm_end_role),
+        route::post("/c/{slug}/roles/end", Level::Manager, end_role),
+        route::post("/c/{slug}/invitations", Level::Manager, invite),
+    ]
 }
 
 pub fn visibility_options(c: &Ctx) -> Options {

@@ -4,8 +4,7 @@
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use axum::{Json, Router};
+use axum::Json;
 use serde_json::{json, Value};
 use tejido_core::directory::{OrganizationForm, PersonForm};
 use tejido_db::directory::{OrgFilter, PersonFilter};
@@ -14,15 +13,21 @@ use crate::access::require_directory_edit;
 use crate::error::AppResult;
 use crate::extract::{ApiJson, ApiPage, ListQuery};
 use crate::respond::page_json;
+use crate::routes::{self as route, Level, Route};
 use crate::{AppError, AppState, Ctx};
 
-/// Routes nested under `/api/v1`.
-pub fn api_router() -> Router<AppState> {
-    Router::new()
-        .route("/organizations", get(orgs).post(org_create))
-        .route("/organizations/{id}", get(org).put(org_update))
-        .route("/people", get(people).post(person_create))
-        .route("/people/{id}", get(person).put(person_update))
+/// The JSON API, nested under `/api/v1`.
+pub fn api_routes() -> Vec<Route> {
+    vec![
+        route::get("/organizations", Level::Account, orgs),
+        route::post("/organizations", Level::DirectoryEditor, org_create),
+        route::get("/organizations/{id}", Level::Account, org),
+        route::put("/organizations/{id}", Level::DirectoryEditor, org_update),
+        route::get("/people", Level::Account, people),
+        route::post("/people", Level::DirectoryEditor, person_create),
+        route::get("/people/{id}", Level::Account, person),
+        route::put("/people/{id}", Level::DirectoryEditor, person_update),
+    ]
 }
 
 async fn orgs(

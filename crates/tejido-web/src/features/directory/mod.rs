@@ -6,8 +6,7 @@
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
-use axum::routing::{get, post};
-use axum::{Form, Router};
+use axum::Form;
 use serde::Deserialize;
 use tejido_core::directory::{
     OrgKind, OrganizationForm, OrganizationInput, PersonForm, PersonInput, PositionLevel,
@@ -19,35 +18,67 @@ use tejido_db::directory::{self as store, OrgFilter, Organization, Person, Perso
 use crate::access::{can_edit, require_directory_edit};
 use crate::error::AppResult;
 use crate::extract::ListQuery;
+use crate::routes::{self as route, Level, Route};
 use crate::views::Options;
 use crate::views::{html, html_invalid, query, redirect, state_options, Pager};
 use crate::{AppError, AppState, Ctx};
 
 mod api;
-pub use api::api_router;
+pub use api::api_routes;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route(
-            "/directory",
-            get(|| async { redirect("/directory/organizations") }),
-        )
-        .route("/directory/organizations", get(org_list).post(org_create))
-        .route("/directory/organizations/new", get(org_new))
-        .route(
+/// The capability's pages.
+pub fn routes() -> Vec<Route> {
+    vec![
+        route::get("/directory", Level::Public, || async {
+            redirect("/directory/organizations")
+        }),
+        route::get("/directory/organizations", Level::Account, org_list),
+        route::post(
+            "/directory/organizations",
+            Level::DirectoryEditor,
+            org_create,
+        ),
+        route::get(
+            "/directory/organizations/new",
+            Level::DirectoryEditor,
+            org_new,
+        ),
+        route::get("/directory/organizations/{id}", Level::Account, org_show),
+        route::post(
             "/directory/organizations/{id}",
-            get(org_show).post(org_update),
-        )
-        .route("/directory/organizations/{id}/edit", get(org_edit))
-        .route("/directory/organizations/{id}/archive", post(org_archive))
-        .route("/directory/people", get(person_list).post(person_create))
-        .route("/directory/people/new", get(person_new))
-        .route(
+            Level::DirectoryEditor,
+            org_update,
+        ),
+        route::get(
+            "/directory/organizations/{id}/edit",
+            Level::DirectoryEditor,
+            org_edit,
+        ),
+        route::post(
+            "/directory/organizations/{id}/archive",
+            Level::Admin,
+            org_archive,
+        ),
+        route::get("/directory/people", Level::Account, person_list),
+        route::post("/directory/people", Level::DirectoryEditor, person_create),
+        route::get("/directory/people/new", Level::DirectoryEditor, person_new),
+        route::get("/directory/people/{id}", Level::Account, person_show),
+        route::post(
             "/directory/people/{id}",
-            get(person_show).post(person_update),
-        )
-        .route("/directory/people/{id}/edit", get(person_edit))
-        .route("/directory/people/{id}/archive", post(person_archive))
+            Level::DirectoryEditor,
+            person_update,
+        ),
+        route::get(
+            "/directory/people/{id}/edit",
+            Level::DirectoryEditor,
+            person_edit,
+        ),
+        route::post(
+            "/directory/people/{id}/archive",
+            Level::Admin,
+            person_archive,
+        ),
+    ]
 }
 
 pub fn kind_options(c: &Ctx) -> Options {
