@@ -118,22 +118,14 @@ pub fn router(routes: Vec<Route>) -> Router<AppState> {
         .fold(Router::new(), |r, route| r.route(route.path, route.handler))
 }
 
-/// Every route the application serves, pages and API, as data.
-pub fn table() -> Vec<RouteInfo> {
-    let info = |prefix: &str, r: Route| RouteInfo {
-        method: r.method,
-        path: format!("{prefix}{}", r.path),
-        access: r.access,
-        feature: r.feature,
-    };
-    let mut out: Vec<RouteInfo> = crate::features::routes()
-        .into_iter()
-        .map(|r| info("", r))
-        .collect();
-    out.extend(
-        crate::features::api_routes()
-            .into_iter()
-            .map(|r| info("/api/v1", r)),
-    );
-    out
+impl Route {
+    /// The route's description, its path under `prefix` (`/api/v1` for the API).
+    pub fn info(&self, prefix: &str) -> RouteInfo {
+        RouteInfo {
+            method: self.method.clone(),
+            path: format!("{prefix}{}", self.path),
+            access: self.access,
+            feature: self.feature,
+        }
+    }
 }

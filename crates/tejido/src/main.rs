@@ -73,7 +73,7 @@ fn main() {
         // The route registry as data: no configuration or database needed.
         use std::io::Write;
         let mut out = std::io::stdout().lock();
-        for r in tejido_web::routes::table() {
+        for r in tejido_web::features::table() {
             let line = (r.method, r.path, r.access.as_str(), r.feature);
             if writeln!(out, "{}\t{}\t{}\t{}", line.0, line.1, line.2, line.3).is_err() {
                 return; // a closed pipe (`| head`) ends the listing

@@ -26,7 +26,7 @@ pub mod search;
 pub mod support;
 pub mod sustainability;
 
-use crate::routes::{tagged, Route};
+use crate::routes::{tagged, Route, RouteInfo};
 
 /// Every feature's pages, each tagged with its capability.
 pub fn routes() -> Vec<Route> {
@@ -117,4 +117,12 @@ pub fn openapi_paths() -> serde_json::Map<String, serde_json::Value> {
         paths.extend(extra);
     }
     paths
+}
+
+/// Every route the application serves, pages and API (under `/api/v1`), as data: what
+/// `tejido routes` lists and the security tests read.
+pub fn table() -> Vec<RouteInfo> {
+    let pages = routes().into_iter().map(|r| r.info(""));
+    let api = api_routes().into_iter().map(|r| r.info("/api/v1"));
+    pages.chain(api).collect()
 }

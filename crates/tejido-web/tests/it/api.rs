@@ -468,7 +468,7 @@ both_backends!(malformed_json_is_a_json_error, |app: TestApp| async move {
 /// The (method, path) pairs of the JSON API in the route registry, relative to `/api/v1`, with
 /// the method in lower case as OpenAPI spells it.
 fn api_routes() -> BTreeSet<(String, String)> {
-    tejido_web::routes::table()
+    tejido_web::features::table()
         .into_iter()
         .filter_map(|r| {
             let path = r.path.strip_prefix("/api/v1")?.to_owned();

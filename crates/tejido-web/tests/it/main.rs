@@ -45,7 +45,7 @@ pub const SESSION_COOKIE: &str = "tejido_session";
 /// The routes one capability declares in the route registry, as (method, full path): the API's
 /// under `/api/v1`.
 pub fn registry(feature: &str) -> Vec<(String, String)> {
-    let routes: Vec<_> = tejido_web::routes::table()
+    let routes: Vec<_> = tejido_web::features::table()
         .into_iter()
         .filter(|r| r.feature == feature)
         .map(|r| (r.method.as_str().to_owned(), r.path))

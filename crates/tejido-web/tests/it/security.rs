@@ -483,7 +483,7 @@ fn level_disagrees(
 /// one (five readers, a private community) and the capabilities' member/leader tables.
 #[test]
 fn registered_levels_agree_with_what_routes_answer() {
-    let registry = tejido_web::routes::table();
+    let registry = tejido_web::features::table();
     let level_of = |method: &str, path: &str| {
         registry
             .iter()
